@@ -1,0 +1,17 @@
+# C unit tests (cmocka). Each tests/unit/test_*.c is one binary linked
+# against the static library; `make test-c` runs them all (make test runs
+# them twice: plain and under ASan+UBSan via BUILD=build/asan SANITIZE=1).
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TEST_SUPPORT_SRCS := $(filter-out runtime/cli/main.c,$(CLI_SRCS))
+TEST_SUPPORT_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_SUPPORT_SRCS))
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(TEST_SUPPORT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CPPFLAGS) -Iruntime/cli $(CFLAGS_ALL) -Wno-missing-prototypes \
+		-o $@ $< $(TEST_SUPPORT_OBJS) $(LIB_A) -lcmocka $(LIB_LDLIBS) $(LDFLAGS_ALL)
+
+.PHONY: test-c
+test-c: $(UNIT_BINS) $(QACCEL)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
