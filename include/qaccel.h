@@ -96,6 +96,7 @@ struct qaccel_device_info {
 	uint32_t features;
 	uint64_t mem_size;    /* bytes of device address space */
 	int has_cycle_counter;
+	char detail[1024];    /* backend-specific lines (card, xclbin UUID, arg map...) */
 };
 
 struct qaccel_job_stats {
@@ -161,6 +162,30 @@ const char *qaccel_job_error(const qaccel_job *job);
  * negative, NaN or infinite scales.
  */
 int qaccel_quantize_multiplier(double scale, int32_t *mult, int32_t *shift);
+
+/* ---- board discovery (flattened device tree) ---------------------------- */
+
+#define QACCEL_DT_COMPATIBLE "qaccel,qaccel-1.0"
+
+struct qaccel_dt_instance {
+	char path[256];       /* node path, e.g. "/amba/qaccel@a0000000" */
+	uint64_t base;        /* CPU physical address of the register space */
+	uint64_t size;        /* bytes of register space */
+	uint32_t irq[3];      /* raw interrupt specifier cells */
+	uint32_t irq_cells;   /* 0 when the node has no interrupts */
+	uint32_t array_rows;  /* qaccel,array-rows (0 when absent) */
+	uint32_t array_cols;  /* qaccel,array-cols (0 when absent) */
+	int dma_coherent;
+};
+
+/*
+ * Finds every enabled QACCEL_DT_COMPATIBLE node of an untrusted DTB, with
+ * `reg` translated through the parents' ranges. Fills at most `max`
+ * entries and returns how many exist (may exceed max), or -EINVAL for a
+ * malformed blob.
+ */
+int qaccel_dt_discover(const void *blob, size_t blob_size, struct qaccel_dt_instance *out,
+		       int max);
 
 const char *qaccel_strerror(int err);
 const char *qaccel_version_string(void);
