@@ -44,17 +44,19 @@ BENCH_TARGETS :=
 LINT_TARGETS :=
 CLEAN_FILES :=
 
-include $(sort $(wildcard */*.mk))
-
-# ---- library ---------------------------------------------------------------
+# Output paths, fixed before the fragments so they can use them.
 OBJ := $(BUILD)/obj
-LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
-CLI_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(CLI_SRCS))
 SONAME := libqaccel.so.$(VERSION_MAJOR)
 LIB_SO := $(BUILD)/lib/libqaccel.so.$(VERSION)
 LIB_A := $(BUILD)/lib/libqaccel.a
 LIB_PC := $(BUILD)/lib/pkgconfig/qaccel.pc
 QACCEL := $(BUILD)/bin/qaccel
+
+include $(sort $(wildcard */*.mk))
+
+# ---- library ---------------------------------------------------------------
+LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
+CLI_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(CLI_SRCS))
 
 .PHONY: all lib cli deps deps-check test test-long test-c lint demo bench install \
 	uninstall clean help
