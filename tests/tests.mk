@@ -15,3 +15,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(TEST_SUPPORT_OBJS)
 .PHONY: test-c
 test-c: $(UNIT_BINS) $(QACCEL)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# The executor once more without the AVX2 micro-kernel: the portable path is
+# what the kernel driver's emulated device and non-x86 hosts run.
+EXEC_GENERIC_SRCS := tests/unit/test_exec.c runtime/exec/qa_exec.c runtime/exec/qa_desc.c \
+	runtime/cli/naive_ref.c
+$(BUILD)/tests/test_exec_generic: $(EXEC_GENERIC_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Iruntime/cli -DQA_EXEC_NO_SIMD $(CFLAGS_ALL) -Wno-missing-prototypes \
+		-o $@ $(EXEC_GENERIC_SRCS) -lcmocka $(LDFLAGS_ALL)
+UNIT_BINS += $(BUILD)/tests/test_exec_generic

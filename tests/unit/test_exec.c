@@ -164,6 +164,17 @@ static void check_layer(struct image *im, struct naive_layer *l, const struct qa
 	free(expect);
 }
 
+/* Output size from the contract's formula (kept local: this test links only the executor). */
+static void conv_out_size(struct naive_layer *l)
+{
+	const struct qaccel_conv2d *c = &l->c;
+
+	l->out_h = (c->in_h + c->pad_top + c->pad_bottom - c->dilation_h * (c->kernel_h - 1) - 1) /
+		   c->stride_h + 1;
+	l->out_w = (c->in_w + c->pad_left + c->pad_right - c->dilation_w * (c->kernel_w - 1) - 1) /
+		   c->stride_w + 1;
+}
+
 static struct naive_layer gemm_layer(uint32_t m, uint32_t n, uint32_t k)
 {
 	struct naive_layer l;
@@ -218,7 +229,7 @@ static void test_depthwise_paths_agree(void **state)
 	/* depthwise, channel multiplier 3, stride 2, dilation 2, asymmetric pads */
 	l.c = (struct qaccel_conv2d){ 2, 9, 11, 5, 15, 3, 3, 2, 1, 2, 1, 2, 0, 1, 3, 5 };
 	l.q = (struct qaccel_quant){ QACCEL_INT8, QACCEL_UINT8, QACCEL_UINT8, -7, 128, 10, 0, 255 };
-	assert_int_equal(qaccel_conv2d_output_size(&l.c, &l.out_h, &l.out_w), 0);
+	conv_out_size(&l);
 	check_layer(im, &l, &im->big);  /* channel-parallel depthwise */
 	check_layer(im, &l, &im->tiny); /* no accumulator scratch: per-group GEMM */
 	l.c.out_c = 5;                  /* multiplier 1 */
@@ -233,7 +244,7 @@ static void test_conv_kernel_larger_than_input(void **state)
 	memset(&l, 0, sizeof(l));
 	l.c = (struct qaccel_conv2d){ 1, 2, 3, 4, 6, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 2 };
 	l.q = (struct qaccel_quant){ QACCEL_UINT8, QACCEL_UINT8, QACCEL_INT8, 37, 200, 0, -128, 127 };
-	assert_int_equal(qaccel_conv2d_output_size(&l.c, &l.out_h, &l.out_w), 0);
+	conv_out_size(&l);
 	check_layer(im, &l, &im->big);
 	check_layer(im, &l, &im->tiny);
 }
