@@ -80,11 +80,13 @@ $(LIB_A): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+PC_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	-e 's|@LIBS_PRIVATE@|$(LIB_LDLIBS)|'
+
 $(LIB_PC): runtime/qaccel.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@LIBS_PRIVATE@|$(LIB_LDLIBS)|' $< > $@
+	$(PC_SUBST) $< > $@
 
 # The CLI links the static library: one self-contained binary.
 $(QACCEL): $(CLI_OBJS) $(LIB_A)
@@ -134,7 +136,7 @@ install: lib cli
 	ln -sf libqaccel.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libqaccel.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
-	install -m 0644 $(LIB_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/qaccel.pc
+	$(PC_SUBST) runtime/qaccel.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/qaccel.pc
 	install -m 0755 $(QACCEL) $(DESTDIR)$(BINDIR)/qaccel
 
 uninstall:

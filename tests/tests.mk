@@ -12,9 +12,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(TEST_SUPPORT_OBJS)
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CPPFLAGS) -Iruntime/cli $(CFLAGS_ALL) -Wno-missing-prototypes \
 		-o $@ $< $(TEST_SUPPORT_OBJS) $(LIB_A) -lcmocka $(LIB_LDLIBS) $(LDFLAGS_ALL)
 
-.PHONY: test-c
+.PHONY: test-c test-install
+# Unit tests and the CLI's good/bad-input checks; `make test` runs this under ASan+UBSan too.
 test-c: $(UNIT_BINS) $(QACCEL)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	tests/cli/test_cli.sh $(QACCEL)
+	$(QACCEL) selftest --cases 300
+
+# make install into a scratch prefix; a program outside the tree builds with pkg-config.
+test-install: lib cli
+	tests/install/test_install.sh $(BUILD)
+TEST_TARGETS += test-install
 
 # The executor once more without the AVX2 micro-kernel: the portable path is
 # what the kernel driver's emulated device and non-x86 hosts run.
