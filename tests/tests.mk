@@ -33,3 +33,12 @@ $(BUILD)/tests/test_exec_generic: $(EXEC_GENERIC_SRCS)
 	$(CC) $(CPPFLAGS_ALL) -Iruntime/cli -DQA_EXEC_NO_SIMD $(CFLAGS_ALL) -Wno-missing-prototypes \
 		-o $@ $(EXEC_GENERIC_SRCS) -lcmocka $(LDFLAGS_ALL)
 UNIT_BINS += $(BUILD)/tests/test_exec_generic
+
+# Static analysis of the C runtime (cppcheck: warnings and portability are errors).
+.PHONY: lint-c
+lint-c:
+	cppcheck -q --std=c11 --enable=warning,portability --error-exitcode=1 --inline-suppr \
+		-Iinclude -Iruntime --suppress=missingIncludeSystem -DQA_HAVE_DT \
+		runtime/*.c runtime/exec/*.c runtime/cli/*.c
+LINT_TARGETS += lint-c
+DEPS_PKGS += cppcheck

@@ -24,34 +24,29 @@ static int list_backends(void)
 static void *read_file(const char *cmd, const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL, *nb;
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf, *nb;
 
 	if (!f) {
 		cli_error(cmd, "--dtb %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap || !buf) {
-			if (buf)
-				cap *= 2;
-			if (cap > MAX_DTB_BYTES) {
-				cli_error(cmd, "--dtb %s: larger than %u bytes", path, MAX_DTB_BYTES);
-				goto fail;
-			}
-			nb = realloc(buf, cap);
-			if (!nb) {
-				cli_error(cmd, "--dtb %s: out of memory", path);
-				goto fail;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
+	buf = malloc(cap);
+	if (!buf)
+		goto oom;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
-		if (got == 0)
-			break;
+		if (n < cap)
+			continue;
+		if (cap >= MAX_DTB_BYTES) {
+			cli_error(cmd, "--dtb %s: larger than %u bytes", path, MAX_DTB_BYTES);
+			goto fail;
+		}
+		cap *= 2;
+		nb = realloc(buf, cap);
+		if (!nb)
+			goto oom;
+		buf = nb;
 	}
 	if (ferror(f)) {
 		cli_error(cmd, "--dtb %s: read error", path);
@@ -60,6 +55,8 @@ static void *read_file(const char *cmd, const char *path, size_t *len)
 	fclose(f);
 	*len = n;
 	return buf;
+oom:
+	cli_error(cmd, "--dtb %s: out of memory", path);
 fail:
 	free(buf);
 	fclose(f);
