@@ -12,6 +12,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(TEST_SUPPORT_OBJS)
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CPPFLAGS) -Iruntime/cli $(CFLAGS_ALL) -Wno-missing-prototypes \
 		-o $@ $< $(TEST_SUPPORT_OBJS) $(LIB_A) -lcmocka $(LIB_LDLIBS) $(LDFLAGS_ALL)
 
+# The executor once more without the AVX2 micro-kernel: the portable path is
+# what the kernel driver's emulated device and non-x86 hosts run.
+EXEC_GENERIC_SRCS := tests/unit/test_exec.c runtime/exec/qa_exec.c runtime/exec/qa_desc.c \
+	runtime/cli/naive_ref.c
+$(BUILD)/tests/test_exec_generic: $(EXEC_GENERIC_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Iruntime/cli -DQA_EXEC_NO_SIMD $(CFLAGS_ALL) -Wno-missing-prototypes \
+		-o $@ $(EXEC_GENERIC_SRCS) -lcmocka $(LDFLAGS_ALL)
+UNIT_BINS += $(BUILD)/tests/test_exec_generic
+
 .PHONY: test-c test-install
 # Unit tests and the CLI's good/bad-input checks; `make test` runs this under ASan+UBSan too.
 test-c: $(UNIT_BINS) $(QACCEL)
@@ -24,15 +34,6 @@ test-install: lib cli
 	tests/install/test_install.sh $(BUILD)
 TEST_TARGETS += test-install
 
-# The executor once more without the AVX2 micro-kernel: the portable path is
-# what the kernel driver's emulated device and non-x86 hosts run.
-EXEC_GENERIC_SRCS := tests/unit/test_exec.c runtime/exec/qa_exec.c runtime/exec/qa_desc.c \
-	runtime/cli/naive_ref.c
-$(BUILD)/tests/test_exec_generic: $(EXEC_GENERIC_SRCS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Iruntime/cli -DQA_EXEC_NO_SIMD $(CFLAGS_ALL) -Wno-missing-prototypes \
-		-o $@ $(EXEC_GENERIC_SRCS) -lcmocka $(LDFLAGS_ALL)
-UNIT_BINS += $(BUILD)/tests/test_exec_generic
 
 # Static analysis of the C runtime (cppcheck: warnings and portability are errors).
 .PHONY: lint-c

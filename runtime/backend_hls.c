@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `hls`: the Vitis HLS kernel (hls/qaccel_top.c) compiled natively -- C
+ * simulation -- running descriptor lists out of a memory image. Cycles come
+ * from the kernel's cycle model (what csynth reports at II=1).
+ *
+ * Like the kernel driver in front of the real core, the host side checks
+ * every operand address against the memory before ringing the doorbell (the
+ * core has no notion of the memory size); the kernel itself validates all
+ * descriptor fields and requantization parameters and reports QA_ERR_* in
+ * its STATUS output.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "qa_memdev.h"
+#include "qaccel_hls.h"
+
+/* The address checks of qa_exec_run(), in its order: list, then each descriptor. */
+static uint32_t host_check(const struct qa_memdev *md, uint64_t desc_addr, uint32_t count)
+{
+	uint64_t list_len = (uint64_t)count * QA_DESC_SIZE;
+	struct qa_desc d;
+	struct qa_desc_extents e;
+	uint32_t i;
+	int err;
+
+	if (!count || (desc_addr & (QA_DESC_ALIGN - 1)) || desc_addr > md->mem.size ||
+	    list_len > md->mem.size - desc_addr)
+		return QA_STATUS_MAKE(QA_ERR_BAD_ADDRESS, 0);
+	for (i = 0; i < count; i++) {
+		qa_desc_decode(md->mem.base + desc_addr + (uint64_t)i * QA_DESC_SIZE, &d);
+		err = qa_desc_check(&d, &md->mem);
+		if (!err) {
+			qa_desc_extents(&d, &e);
+			if (d.out_addr < desc_addr + list_len && desc_addr < d.out_addr + e.out)
+				err = QA_ERR_BAD_ADDRESS;
+		}
+		if (err)
+			return QA_STATUS_MAKE(err, i);
+	}
+	return QA_STATUS_MAKE(QA_ERR_NONE, 0);
+}
+
+static void hls_core(struct qa_memdev *md, uint64_t desc_addr, uint32_t count,
+		     struct qa_exec_result *res, struct qaccel_job_stats *stats)
+{
+	uint32_t version, config, status;
+	uint64_t cycles, macs, stalls;
+
+	res->macs = 0;
+	res->status = host_check(md, desc_addr, count);
+	if (QA_STATUS_CODE(res->status))
+		return;
+	qaccel_top(md->mem.base + desc_addr, count, md->mem.base, &version, &config, &cycles,
+		   &macs, &stalls, &status);
+	res->status = status;
+	res->macs = macs;
+	stats->cycles = cycles;
+	stats->stall_cycles = stalls;
+	stats->has_cycles = 1;
+}
+
+static int hls_open(qaccel_device *dev, const char *args)
+{
+	struct qa_memdev *md;
+	int err = qa_memdev_open(dev, args, hls_core);
+
+	if (err)
+		return err;
+	md = dev->priv;
+	md->rows = QA_HLS_ROWS;
+	md->cols = QA_HLS_COLS;
+	md->features = QA_HLS_FEATURES;
+	return 0;
+}
+
+static int hls_info(const qaccel_device *dev, struct qaccel_device_info *info)
+{
+	int err = qa_memdev_info(dev, info);
+
+	if (err)
+		return err;
+	info->has_cycle_counter = 1;
+	snprintf(info->detail, sizeof(info->detail),
+		 "kernel: qaccel_top (Vitis HLS C, compiled natively = C simulation)\n"
+		 "array: %ux%u MACs, output block %ux%u, reduction chunk %u, %u-byte AXI beats\n"
+		 "cycles: HLS cycle model (II=1 loop trip counts + pipeline depths), not a measurement\n",
+		 QA_HLS_ROWS, QA_HLS_COLS, QA_HLS_TM, QA_HLS_TN, QA_HLS_TK, QA_HLS_BEAT);
+	return 0;
+}
+
+const struct qa_backend qa_backend_hls = {
+	.name = "hls",
+	.description = "HLS kernel in C simulation (Vitis HLS source compiled natively)",
+	.open = hls_open,
+	.close = qa_memdev_close,
+	.info = hls_info,
+	.buf_alloc = qa_memdev_buf_alloc,
+	.buf_free = qa_memdev_buf_free,
+	.buf_write = qa_memdev_buf_write,
+	.buf_read = qa_memdev_buf_read,
+	.submit = qa_memdev_submit,
+	.wait = qa_memdev_wait,
+	.job_free = qa_memdev_job_free,
+};
