@@ -435,9 +435,9 @@ static void run_desc(const struct qa_desc *d, const struct qa_exec_mem *mem,
 	v.d = d;
 	v.in = mem->base + d->in_addr;
 	v.w = mem->base + d->w_addr;
-	v.bias = d->flags & QA_DESC_F_BIAS ? mem->base + d->bias_addr : 0;
-	v.mult = d->out_type == QA_DT_INT32 ? 0 : mem->base + d->mult_addr;
-	v.shift = d->out_type == QA_DT_INT32 ? 0 : mem->base + d->shift_addr;
+	v.bias = d->flags & QA_DESC_F_BIAS ? mem->base + d->bias_addr : NULL;
+	v.mult = d->out_type == QA_DT_INT32 ? NULL : mem->base + d->mult_addr;
+	v.shift = d->out_type == QA_DT_INT32 ? NULL : mem->base + d->shift_addr;
 	v.out = mem->base + d->out_addr;
 	v.m = (uint64_t)d->batch * d->out_h * d->out_w;
 	v.n = d->out_c / d->groups;
