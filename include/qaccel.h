@@ -116,6 +116,8 @@ struct qaccel_job_stats {
  * give -ENODEV.
  */
 int qaccel_open(const char *name, qaccel_device **out);
+/* qaccel_open() that also explains a failure in `why` (a one-line reason, "" on success). */
+int qaccel_open_diag(const char *name, qaccel_device **out, char *why, size_t why_len);
 void qaccel_close(qaccel_device *dev);
 int qaccel_device_info(const qaccel_device *dev, struct qaccel_device_info *info);
 

@@ -20,27 +20,43 @@ uint64_t qa_now_ns(void)
 
 QA_EXPORT int qaccel_open(const char *name, qaccel_device **out)
 {
+	return qaccel_open_diag(name, out, NULL, 0);
+}
+
+static int open_fail(char *why, size_t why_len, int err, const char *fmt, const char *arg)
+{
+	if (why && why_len)
+		snprintf(why, why_len, fmt, arg);
+	return err;
+}
+
+QA_EXPORT int qaccel_open_diag(const char *name, qaccel_device **out, char *why, size_t why_len)
+{
 	const struct qa_backend *be;
 	qaccel_device *dev;
 	const char *colon, *args;
 	size_t len;
 	int err;
 
+	if (why && why_len)
+		why[0] = '\0';
 	if (!out)
-		return -EINVAL;
+		return open_fail(why, why_len, -EINVAL, "%s", "no handle pointer");
 	*out = NULL;
 	if (!name || !*name)
 		name = getenv("QACCEL_DEVICE");
 	if (!name || !*name)
 		name = "ref";
 	if (strlen(name) >= sizeof(dev->name))
-		return -ENAMETOOLONG;
+		return open_fail(why, why_len, -ENAMETOOLONG, "device name '%.40s...' is too long",
+				 name);
 	colon = strchr(name, ':');
 	len = colon ? (size_t)(colon - name) : strlen(name);
 	args = colon ? colon + 1 : "";
 	be = qa_backend_find(name, len);
 	if (!be)
-		return -ENODEV;
+		return open_fail(why, why_len, -ENODEV,
+				 "no backend '%s' in this build (see qaccel_backend_name())", name);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
@@ -52,6 +68,10 @@ QA_EXPORT int qaccel_open(const char *name, qaccel_device **out)
 	}
 	err = be->open(dev, args);
 	if (err) {
+		if (dev->error[0])
+			open_fail(why, why_len, err, "%s", dev->error);
+		else
+			open_fail(why, why_len, err, "%s", qaccel_strerror(err));
 		pthread_mutex_destroy(&dev->lock);
 		free(dev);
 		return err;

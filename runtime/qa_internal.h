@@ -22,6 +22,7 @@ struct qaccel_device {
 	void *priv;                /* backend state */
 	pthread_mutex_t lock;      /* serialises submit and allocation */
 	char name[64];
+	char error[256];           /* set by a failing backend open: why */
 };
 
 struct qaccel_buffer {

@@ -176,32 +176,36 @@ int cli_dtype(const struct cli_opts *o, const char *name, enum qaccel_dtype *t, 
 int cli_device_name(const struct cli_opts *o, char *buf, size_t len)
 {
 	const char *dev = cli_get(o, "device");
-	const char *xclbin = cli_has(o, "xclbin") ? cli_get(o, "xclbin") : NULL;
 	int n;
 
 	if (!dev || !*dev)
 		dev = getenv("QACCEL_DEVICE");
 	if (!dev || !*dev)
 		dev = "ref";
-	if (xclbin)
-		n = snprintf(buf, len, "%s%sxclbin=%s", dev, strchr(dev, ':') ? "," : ":0,", xclbin);
-	else
-		n = snprintf(buf, len, "%s", dev);
+	n = snprintf(buf, len, "%s", dev);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 int cli_open_device(const char *cmd, const struct cli_opts *o, qaccel_device **dev)
 {
-	char name[512];
+	char name[256], why[256];
 	int err;
 
 	if (cli_device_name(o, name, sizeof(name))) {
-		cli_error(cmd, "--device/--xclbin value too long");
+		cli_error(cmd, "--device value too long");
 		return -1;
 	}
-	err = qaccel_open(name, dev);
+	/* The xrt backend takes the xclbin path from the environment (paths outgrow device names). */
+	if (cli_has(o, "xclbin")) {
+		if (strncmp(name, "xrt", 3) || (name[3] && name[3] != ':')) {
+			cli_error(cmd, "--xclbin only applies to --device xrt[:N]");
+			return -1;
+		}
+		setenv("QACCEL_XCLBIN", cli_get(o, "xclbin"), 1);
+	}
+	err = qaccel_open_diag(name, dev, why, sizeof(why));
 	if (err) {
-		cli_error(cmd, "cannot open device '%s': %s", name, qaccel_strerror(err));
+		cli_error(cmd, "cannot open device '%s': %s", name, why[0] ? why : qaccel_strerror(err));
 		return -1;
 	}
 	return 0;

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* `qaccel info`: backends, device identity, and device-tree discovery. */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
+#include "qa_boards.h"
 
-#define MAX_DTB_BYTES (64u << 20)
-#define MAX_DT_INSTANCES 64
 
 static int list_backends(void)
 {
@@ -20,78 +16,16 @@ static int list_backends(void)
 }
 
 #ifdef QA_HAVE_DT
-/* Reads a whole (bounded) file; the blob is untrusted and checked by discovery. */
-static void *read_file(const char *cmd, const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf, *nb;
-
-	if (!f) {
-		cli_error(cmd, "--dtb %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(cap);
-	if (!buf)
-		goto oom;
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n < cap)
-			continue;
-		if (cap >= MAX_DTB_BYTES) {
-			cli_error(cmd, "--dtb %s: larger than %u bytes", path, MAX_DTB_BYTES);
-			goto fail;
-		}
-		cap *= 2;
-		nb = realloc(buf, cap);
-		if (!nb)
-			goto oom;
-		buf = nb;
-	}
-	if (ferror(f)) {
-		cli_error(cmd, "--dtb %s: read error", path);
-		goto fail;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-oom:
-	cli_error(cmd, "--dtb %s: out of memory", path);
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
-}
-
 static int info_dtb(const char *path)
 {
-	struct qaccel_dt_instance inst[MAX_DT_INSTANCES];
-	size_t len;
-	void *blob = read_file("info", path, &len);
-	int n, i;
+	char report[8192];
+	int n = qa_dt_report(path, report, sizeof(report));
 
-	if (!blob)
-		return 1;
-	n = qaccel_dt_discover(blob, len, inst, MAX_DT_INSTANCES);
-	free(blob);
 	if (n < 0) {
-		cli_error("info", "--dtb %s: malformed device tree: %s", path, qaccel_strerror(n));
+		cli_error("info", "--dtb %s", report);
 		return 1;
 	}
-	printf("dtb: %s: %d %s instance%s\n", path, n, QACCEL_DT_COMPATIBLE, n == 1 ? "" : "s");
-	for (i = 0; i < n && i < MAX_DT_INSTANCES; i++) {
-		printf("  %s: base=0x%llx size=0x%llx", inst[i].path,
-		       (unsigned long long)inst[i].base, (unsigned long long)inst[i].size);
-		if (inst[i].irq_cells) {
-			printf(" interrupts=<");
-			for (uint32_t c = 0; c < inst[i].irq_cells && c < 3; c++)
-				printf(c ? " 0x%x" : "0x%x", inst[i].irq[c]);
-			printf(">");
-		}
-		if (inst[i].array_rows)
-			printf(" array=%ux%u", inst[i].array_rows, inst[i].array_cols);
-		printf("%s\n", inst[i].dma_coherent ? " dma-coherent" : "");
-	}
+	fputs(report, stdout);
 	return 0;
 }
 #endif
