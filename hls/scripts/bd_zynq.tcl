@@ -10,10 +10,10 @@
 #
 # Boards (first -tclarg, or QA_BOARD, or the Tcl variable `board`):
 #   zcu104, kv260, ultra96v2 : Zynq UltraScale+, control at 0xA000_0000 (64 KiB) on
-#                              M_AXI_HPM0_FPD, IRQ pl_ps_irq0[0] = GIC SPI 89,
+#                              M_AXI_HPM0_FPD, IRQ pl_ps_irq0[0] = GIC ID 121 = DT SPI 89,
 #                              masters on S_AXI_HP0_FPD
 #   pynqz2                   : Zynq-7000, control at 0x43C0_0000 (64 KiB) on M_AXI_GP0,
-#                              IRQ_F2P[0] = GIC SPI 61, masters on S_AXI_HP0
+#                              IRQ_F2P[0] = GIC ID 61 = DT SPI 29, masters on S_AXI_HP0
 # Other knobs: QA_IP_REPO (exported HLS IP, default the run_hls.tcl vivado export),
 # QA_BD_PROJECT (project dir), QA_BD_STEPS ("bd" or "bd bitstream", default "bd bitstream").
 
@@ -33,13 +33,14 @@ if {![info exists board]} {
 	}
 }
 
-# board -> part, board part, PS family, control base, IRQ SPI (documentation; the
-# overlays in boards/ carry the same numbers).
+# board -> part, board part, PS family, control base, IRQ as a device-tree SPI
+# number (GIC interrupt ID - 32; documentation: the overlays in boards/ carry
+# the same numbers).
 array set qa_boards {
 	zcu104    {xczu7ev-ffvc1156-2-e  xilinx.com:zcu104:part0:1.1  zynqmp 0xA0000000 89}
 	kv260     {xck26-sfvc784-2LV-c   xilinx.com:kv260_som:part0:1.4 zynqmp 0xA0000000 89}
 	ultra96v2 {xczu3eg-sbva484-1-i   avnet.com:ultra96v2:part0:1.2 zynqmp 0xA0000000 89}
-	pynqz2    {xc7z020clg400-1       tul.com.tw:pynq-z2:part0:1.0 zynq7 0x43C00000 61}
+	pynqz2    {xc7z020clg400-1       tul.com.tw:pynq-z2:part0:1.0 zynq7 0x43C00000 29}
 }
 if {![info exists qa_boards($board)]} {
 	error "unknown board '$board' (one of: [lsort [array names qa_boards]])"
@@ -127,7 +128,7 @@ assign_bd_address -target_address_space [get_bd_addr_spaces $desc_space] [get_bd
 
 validate_bd_design
 save_bd_design
-puts "qaccel: $board control at $ctrl_base (range $ctrl_range), IRQ GIC SPI $irq_spi"
+puts "qaccel: $board control at $ctrl_base (range $ctrl_range), IRQ device-tree SPI $irq_spi"
 
 set wrapper [make_wrapper -files [get_files qaccel.bd] -top]
 add_files -norecurse $wrapper
