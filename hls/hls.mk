@@ -7,10 +7,12 @@
 # $(BUILD)/... out (recipes may use the variables: they expand late).
 
 HLS_KERNEL_SRCS := hls/qaccel_top.c
+# What Vitis synthesizes: the kernel plus the shared descriptor codec/validator.
+HLS_SYNTH_SRCS := $(HLS_KERNEL_SRCS) runtime/exec/qa_desc.c
 HLS_TCL := $(wildcard hls/scripts/*.tcl) $(wildcard hls/cfg/*.cfg)
 HLS_BUILD = $(BUILD)/hls
 HLS_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wvla -Iinclude -Ihls
+	-Wmissing-prototypes -Wvla -Iinclude -Ihls -Iruntime
 
 LIB_SRCS += $(HLS_KERNEL_SRCS) runtime/backend_hls.c
 LIB_CPPFLAGS += -DQA_BACKEND_HLS -Ihls
@@ -32,24 +34,30 @@ test-hls: test-hls-kernel-obj test-hls-tcl test-hls-csim test-hls-cli
 # The kernel object alone, native and with the pragmas expanded (__SYNTHESIS__):
 # no VLAs (-Wvla -Werror), and nothing external but memcpy/memset -- so no
 # malloc, no libc, no runtime helpers.
-test-hls-kernel-obj: $(HLS_KERNEL_SRCS) hls/qaccel_hls.h include/qaccel_hw.h include/qaccel_requant.h \
-		hls/tools/check_callgraph.py
+test-hls-kernel-obj: $(HLS_SYNTH_SRCS) hls/qaccel_hls.h include/qaccel_hw.h include/qaccel_requant.h \
+		runtime/exec/qa_exec.h runtime/exec/qa_mem_le.h hls/tools/check_callgraph.py
 	@mkdir -p $(HLS_BUILD)
 	@set -e; for mode in native synthesis; do \
 		flags=""; [ $$mode = synthesis ] && flags="-D__SYNTHESIS__ -Wno-unknown-pragmas"; \
-		echo "$(CC) $(HLS_CFLAGS) $$flags -c $(HLS_KERNEL_SRCS)"; \
-		$(CC) $(HLS_CFLAGS) $$flags -fno-stack-protector \
-			-c $(HLS_KERNEL_SRCS) -o $(HLS_BUILD)/kernel_$$mode.o; \
+		objs=""; \
+		for src in $(HLS_SYNTH_SRCS); do \
+			base=$$(basename $$src .c); \
+			echo "$(CC) $(HLS_CFLAGS) $$flags -c $$src"; \
+			$(CC) $(HLS_CFLAGS) $$flags -fno-stack-protector -c $$src \
+				-o $(HLS_BUILD)/$${base}_$$mode.o; \
+			objs="$$objs $(HLS_BUILD)/$${base}_$$mode.o"; \
+			$(CC) $(HLS_CFLAGS) $$flags -O0 -fcallgraph-info -c $$src \
+				-o $(HLS_BUILD)/$${base}_$${mode}_O0.o -dumpbase $(HLS_BUILD)/$${base}_$$mode.c; \
+			$(PYTHON) hls/tools/check_callgraph.py $(HLS_BUILD)/$${base}_$$mode.c.ci; \
+		done; \
+		ld -r -o $(HLS_BUILD)/kernel_$$mode.o $$objs; \
 		undef=$$(nm -u $(HLS_BUILD)/kernel_$$mode.o | awk '{print $$2}' | \
 			grep -v -x -e memcpy -e memset || true); \
 		if [ -n "$$undef" ]; then \
 			echo "hls kernel ($$mode) has undefined symbols:" $$undef; exit 1; fi; \
-		$(CC) $(HLS_CFLAGS) $$flags -O0 -fcallgraph-info -c $(HLS_KERNEL_SRCS) \
-			-o $(HLS_BUILD)/kernel_$${mode}_O0.o -dumpbase $(HLS_BUILD)/kernel_$$mode.c; \
-		$(PYTHON) hls/tools/check_callgraph.py $(HLS_BUILD)/kernel_$$mode.c.ci; \
 		echo "hls kernel ($$mode): no VLAs, nothing undefined but memcpy/memset, no recursion"; \
 	done
-	@if grep -n -E '\b(malloc|calloc|realloc|free|alloca)[[:space:]]*\(' $(HLS_KERNEL_SRCS); then \
+	@if grep -n -E '\b(malloc|calloc|realloc|free|alloca)[[:space:]]*\(' $(HLS_SYNTH_SRCS); then \
 		echo "hls kernel must not allocate"; exit 1; fi
 
 # Every Tcl script parses and runs against stub Vitis/Vivado commands.
@@ -63,9 +71,9 @@ test-hls-unit: $(BUILD)/tests/test_hls_kernel
 # The standalone csim testbench (the file Vitis uses as -tb) on generated vectors.
 HLS_TB := $(HLS_BUILD)/qaccel_tb
 HLS_GEN := $(HLS_BUILD)/gen_vectors
-$(HLS_TB): hls/tb/qaccel_tb.c $(HLS_KERNEL_SRCS) hls/qaccel_hls.h
+$(HLS_TB): hls/tb/qaccel_tb.c $(HLS_SYNTH_SRCS) hls/qaccel_hls.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HLS_CFLAGS) -O3 -o $@ hls/tb/qaccel_tb.c $(HLS_KERNEL_SRCS)
+	$(CC) $(HLS_CFLAGS) -O3 -o $@ hls/tb/qaccel_tb.c $(HLS_SYNTH_SRCS)
 
 $(HLS_GEN): tests/hls/gen_vectors.c $(BUILD)/lib/libqaccel.a
 	@mkdir -p $(dir $@)

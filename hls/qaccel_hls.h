@@ -79,7 +79,4 @@ struct qa_hls_cost {
  */
 int qa_hls_estimate(const struct qa_desc *d, struct qa_hls_cost *cost);
 
-/* Checks of qa_desc_check_fields(), as the kernel does them on chip. Returns QA_ERR_*. */
-int qa_hls_check_fields(const struct qa_desc *d);
-
 #endif /* QACCEL_HLS_H */

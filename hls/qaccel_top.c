@@ -33,6 +33,8 @@
 #include "qaccel_hw.h"
 #include "qaccel_requant.h"
 #include "qaccel_hls.h"
+#include "exec/qa_exec.h"
+#include "exec/qa_mem_le.h"
 
 /* Pragmas exist only for Vitis; natively they expand to nothing (no -Wunknown-pragmas). */
 #ifdef __SYNTHESIS__
@@ -50,153 +52,13 @@
 
 #define CEIL_DIV(a, b) (((a) + (b) - 1) / (b))
 
-/* ---------------------------------------------------------------------------
- * Little-endian access to the memory image (endian-safe in csim, byte lanes
- * of the AXI bus in hardware).
- * ------------------------------------------------------------------------- */
-static inline uint32_t ld_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static inline uint16_t ld_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint64_t ld_le64(const uint8_t *p)
-{
-	return (uint64_t)ld_le32(p) | ((uint64_t)ld_le32(p + 4) << 32);
-}
-
-static inline void st_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void desc_decode(const uint8_t s[QA_DESC_SIZE], struct qa_desc *d)
-{
-	d->header = ld_le32(s + 0x00);
-	d->in_type = s[0x04];
-	d->w_type = s[0x05];
-	d->out_type = s[0x06];
-	d->flags = s[0x07];
-	d->batch = ld_le32(s + 0x08);
-	d->in_h = ld_le32(s + 0x0C);
-	d->in_w = ld_le32(s + 0x10);
-	d->in_c = ld_le32(s + 0x14);
-	d->out_h = ld_le32(s + 0x18);
-	d->out_w = ld_le32(s + 0x1C);
-	d->out_c = ld_le32(s + 0x20);
-	d->groups = ld_le32(s + 0x24);
-	d->kernel_h = ld_le16(s + 0x28);
-	d->kernel_w = ld_le16(s + 0x2A);
-	d->stride_h = ld_le16(s + 0x2C);
-	d->stride_w = ld_le16(s + 0x2E);
-	d->dilation_h = ld_le16(s + 0x30);
-	d->dilation_w = ld_le16(s + 0x32);
-	d->pad_top = ld_le16(s + 0x34);
-	d->pad_left = ld_le16(s + 0x36);
-	d->pad_bottom = ld_le16(s + 0x38);
-	d->pad_right = ld_le16(s + 0x3A);
-	d->in_zp = (int32_t)ld_le32(s + 0x3C);
-	d->w_zp = (int32_t)ld_le32(s + 0x40);
-	d->out_zp = (int32_t)ld_le32(s + 0x44);
-	d->act_min = (int32_t)ld_le32(s + 0x48);
-	d->act_max = (int32_t)ld_le32(s + 0x4C);
-	d->in_addr = ld_le64(s + 0x50);
-	d->w_addr = ld_le64(s + 0x58);
-	d->bias_addr = ld_le64(s + 0x60);
-	d->mult_addr = ld_le64(s + 0x68);
-	d->shift_addr = ld_le64(s + 0x70);
-	d->out_addr = ld_le64(s + 0x78);
-}
-
-/* ---------------------------------------------------------------------------
- * Validation: the same checks, in the same order, as qa_desc_check_fields()
- * of the CPU executor, so STATUS carries the same code on every backend.
- * ------------------------------------------------------------------------- */
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	if (b && a > UINT64_MAX / b)
-		return UINT64_MAX;
-	return a * b;
-}
-
-static uint64_t reduction_depth(const struct qa_desc *d)
-{
-	if (!d->groups || d->in_c % d->groups)
-		return 0;
-	return mul_sat(mul_sat(d->kernel_h, d->kernel_w), d->in_c / d->groups);
-}
-
-static uint64_t conv_out_dim(uint32_t in, uint32_t pad_a, uint32_t pad_b, uint32_t k,
-			     uint32_t stride, uint32_t dil)
-{
-	uint64_t padded = (uint64_t)in + pad_a + pad_b;
-	uint64_t eff = (uint64_t)dil * (k - 1) + 1;
-
-	if (!stride || !k || !dil || eff > padded)
-		return 0;
-	return (padded - eff) / stride + 1;
-}
-
-static int in_range(int32_t v, unsigned int t)
-{
-	return v >= qa_dtype_min(t) && v <= qa_dtype_max(t);
-}
-
-int qa_hls_check_fields(const struct qa_desc *d)
-{
-	unsigned int op = QA_DESC_HDR_OPCODE(d->header);
-
-	if (QA_DESC_HDR_MAGIC(d->header) != QA_DESC_MAGIC ||
-	    QA_DESC_HDR_VERSION(d->header) != QA_DESC_VERSION ||
-	    (op != QA_OP_GEMM && op != QA_OP_CONV2D))
-		return QA_ERR_BAD_HEADER;
-	if (d->flags & ~QA_DESC_F_KNOWN)
-		return QA_ERR_RESERVED;
-	if (d->in_type > QA_DT_UINT8 || d->w_type > QA_DT_UINT8 || d->out_type > QA_DT_INT32)
-		return QA_ERR_BAD_TYPE;
-	if (!d->batch || !d->in_h || !d->in_w || !d->in_c || !d->out_h || !d->out_w ||
-	    !d->out_c || !d->groups || !d->kernel_h || !d->kernel_w || !d->stride_h ||
-	    !d->stride_w || !d->dilation_h || !d->dilation_w)
-		return QA_ERR_BAD_SHAPE;
-	if (op == QA_OP_GEMM) {
-		if (d->batch != 1 || d->in_w != 1 || d->out_w != 1 || d->out_h != d->in_h ||
-		    d->groups != 1 || d->kernel_h != 1 || d->kernel_w != 1 ||
-		    d->stride_h != 1 || d->stride_w != 1 || d->dilation_h != 1 ||
-		    d->dilation_w != 1 || d->pad_top || d->pad_left || d->pad_bottom ||
-		    d->pad_right)
-			return QA_ERR_BAD_SHAPE;
-	} else {
-		if (d->in_c % d->groups || d->out_c % d->groups)
-			return QA_ERR_BAD_SHAPE;
-		if (conv_out_dim(d->in_h, d->pad_top, d->pad_bottom, d->kernel_h, d->stride_h,
-				 d->dilation_h) != d->out_h ||
-		    conv_out_dim(d->in_w, d->pad_left, d->pad_right, d->kernel_w, d->stride_w,
-				 d->dilation_w) != d->out_w)
-			return QA_ERR_BAD_SHAPE;
-	}
-	if (reduction_depth(d) > QA_MAX_REDUCTION)
-		return QA_ERR_TOO_DEEP;
-	if (!in_range(d->in_zp, d->in_type) || !in_range(d->w_zp, d->w_type))
-		return QA_ERR_BAD_QUANT;
-	if (d->out_type == QA_DT_INT32) {
-		if (d->out_zp || d->act_min || d->act_max || d->mult_addr || d->shift_addr)
-			return QA_ERR_RESERVED;
-	} else if (!in_range(d->out_zp, d->out_type) || !in_range(d->act_min, d->out_type) ||
-		   !in_range(d->act_max, d->out_type) || d->act_min > d->act_max) {
-		return QA_ERR_BAD_QUANT;
-	}
-	if (!(d->flags & QA_DESC_F_BIAS) && d->bias_addr)
-		return QA_ERR_RESERVED;
-	return QA_ERR_NONE;
-}
+/*
+ * Descriptor decoding and field validation are the shared freestanding code
+ * of runtime/exec/qa_desc.c (synthesized with the kernel), so STATUS carries
+ * the same code, for the same reason, on every backend.
+ */
+#define ld_le32 qa_ld_le32
+#define st_le32 qa_st_le32
 
 /* Per-channel multipliers/shifts in range (they may be outputs of earlier descriptors). */
 static int check_requant(const uint8_t *mem, const struct qa_desc *d)
@@ -791,7 +653,7 @@ static void geom_init(const struct qa_desc *d, uint32_t group, struct qa_hls_geo
 	g->m = (uint64_t)d->batch * d->out_h * d->out_w;
 	g->n = d->out_c / d->groups;
 	g->cin_g = d->in_c / d->groups;
-	g->k = (uint32_t)reduction_depth(d);
+	g->k = (uint32_t)qa_desc_reduction(d);
 	/* Equal chunks keep load and mac balanced on every step (K = 576 runs as
 	 * 3 x 192, not 256 + 256 + 64 whose short last chunk cannot hide the next load). */
 	g->kch = CEIL_DIV(CEIL_DIV(g->k, CEIL_DIV(g->k, TK)), BEAT) * BEAT;
@@ -926,7 +788,7 @@ static int step_next(const struct qa_hls_geom *g, struct qa_hls_step *s)
 
 static uint64_t useful_macs(const struct qa_desc *d)
 {
-	return (uint64_t)d->batch * d->out_h * d->out_w * d->out_c * reduction_depth(d);
+	return (uint64_t)d->batch * d->out_h * d->out_w * d->out_c * qa_desc_reduction(d);
 }
 
 int qa_hls_estimate(const struct qa_desc *d, struct qa_hls_cost *cost)
@@ -935,7 +797,7 @@ int qa_hls_estimate(const struct qa_desc *d, struct qa_hls_cost *cost)
 	struct qa_hls_step s;
 	struct qa_hls_step_cost c;
 	uint32_t grp;
-	int err = qa_hls_check_fields(d);
+	int err = qa_desc_check_fields(d);
 
 	if (err)
 		return err;
@@ -994,7 +856,7 @@ static void fetch_desc(const uint8_t *desc_addr, uint32_t i, struct qa_desc *d)
 	uint8_t raw[QA_DESC_SIZE];
 
 	memcpy(raw, desc_addr + (uint64_t)i * QA_DESC_SIZE, QA_DESC_SIZE);
-	desc_decode(raw, d);
+	qa_desc_decode(raw, d);
 }
 
 void qaccel_top(const uint8_t *desc_addr, uint32_t desc_count, uint8_t *mem_base,
@@ -1029,7 +891,7 @@ void qaccel_top(const uint8_t *desc_addr, uint32_t desc_count, uint8_t *mem_base
 	for (i = 0; i < desc_count && !err; i++) {
 		QA_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=256 avg=16)
 		fetch_desc(desc_addr, i, &d);
-		err = qa_hls_check_fields(&d);
+		err = qa_desc_check_fields(&d);
 		if (!err)
 			err = check_requant(mem_base, &d);
 		if (err)
@@ -1041,7 +903,7 @@ void qaccel_top(const uint8_t *desc_addr, uint32_t desc_count, uint8_t *mem_base
 		QA_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=256 avg=16)
 		fetch_desc(desc_addr, i, &d);
 		/* Multipliers may be outputs of an earlier descriptor: check again. */
-		err = qa_hls_check_fields(&d);
+		err = qa_desc_check_fields(&d);
 		if (!err)
 			err = check_requant(mem_base, &d);
 		if (err) {

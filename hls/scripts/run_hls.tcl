@@ -43,11 +43,13 @@ foreach s $steps {
 	}
 }
 
-set cflags "-std=c11 -I$qa_root/include -I$qa_root/hls"
+set cflags "-std=c11 -I$qa_root/include -I$qa_root/hls -I$qa_root/runtime"
 
 open_project -reset $prj
 set_top qaccel_top
 add_files $qa_root/hls/qaccel_top.c -cflags $cflags
+# The descriptor codec/validator shared with every other executor.
+add_files $qa_root/runtime/exec/qa_desc.c -cflags $cflags
 add_files -tb $qa_root/hls/tb/qaccel_tb.c -cflags $cflags
 
 open_solution -reset sol_$flow -flow_target $flow
