@@ -79,17 +79,26 @@ static int kdrv_open(qaccel_device *dev, const char *args)
 	else if (strspn(args, "0123456789") == strlen(args) && strlen(args) < 4)
 		snprintf(kd->path, sizeof(kd->path), "/dev/qaccel%s", args);
 	else {
+		snprintf(dev->error, sizeof(dev->error),
+			 "kdrv takes an instance number or a device path, not '%s'", args);
 		err = -EINVAL;
 		goto err_free;
 	}
 	kd->fd = open(kd->path, O_RDWR | O_CLOEXEC);
 	if (kd->fd < 0) {
-		err = errno == ENOENT || errno == ENXIO ? -ENODEV : -errno;
+		int e = errno;
+
+		err = e == ENOENT || e == ENXIO ? -ENODEV : -e;
+		snprintf(dev->error, sizeof(dev->error), "%s: %s%s", kd->path, strerror(e),
+			 err == -ENODEV ? " (is the qaccel module loaded?)" : "");
 		goto err_free;
 	}
 	err = kdrv_query(kd->fd, QACCEL_QUERY_VERSION, &kd->version, sizeof(kd->version));
-	if (!err && kd->version.uapi_major != QACCEL_UAPI_VERSION_MAJOR)
+	if (!err && kd->version.uapi_major != QACCEL_UAPI_VERSION_MAJOR) {
+		snprintf(dev->error, sizeof(dev->error), "%s speaks UAPI %u, this library %u",
+			 kd->path, kd->version.uapi_major, QACCEL_UAPI_VERSION_MAJOR);
 		err = -EPROTO;
+	}
 	if (!err)
 		err = kdrv_query(kd->fd, QACCEL_QUERY_ARRAY, &kd->array, sizeof(kd->array));
 	if (!err)
