@@ -34,9 +34,6 @@ static unsigned int qaccel_tick_ms(void)
 }
 #define QACCEL_POLL_JIFFIES 1
 
-/* Byte offsets of the six operand addresses in a descriptor. */
-static const unsigned int qaccel_addr_field[6] = { 0x50, 0x58, 0x60, 0x68, 0x70, 0x78 };
-
 static void qaccel_job_release(struct kref *ref)
 {
 	struct qaccel_job *job = container_of(ref, struct qaccel_job, ref);
@@ -152,44 +149,30 @@ static void qaccel_job_teardown(struct qaccel_device *qdev, struct qaccel_job *j
  */
 static int qaccel_check_desc(struct qaccel_job *job, const u8 *raw)
 {
-	static const u64 align[6] = { 1, 1, 4, 4, 4, 1 };
 	struct qa_desc_extents e;
 	struct qa_desc d;
-	u64 ext[6], addr[6];
-	int i;
+	unsigned int i;
 
 	qa_desc_decode(raw, &d);
 	if (qa_desc_check_fields(&d) || qa_desc_extents(&d, &e))
 		return -EINVAL;
-	ext[0] = e.in;
-	ext[1] = e.w;
-	ext[2] = e.bias;
-	ext[3] = e.mult;
-	ext[4] = e.shift;
-	ext[5] = e.out;
-	addr[0] = d.in_addr;
-	addr[1] = d.w_addr;
-	addr[2] = d.bias_addr;
-	addr[3] = d.mult_addr;
-	addr[4] = d.shift_addr;
-	addr[5] = d.out_addr;
-	for (i = 0; i < 6; i++) {
-		u64 idx = QACCEL_ADDR_INDEX(addr[i]);
-		u64 off = QACCEL_ADDR_OFFSET(addr[i]);
-		u64 a = (i == 5 && d.out_type == QA_DT_INT32) ? 4 : align[i];
+	for (i = 0; i < QA_OPND_COUNT; i++) {
+		u64 addr = qa_desc_operand_addr(&d, i);
+		u64 idx = QACCEL_ADDR_INDEX(addr);
+		u64 off = QACCEL_ADDR_OFFSET(addr);
 		struct qaccel_bo *bo;
 
-		if (!ext[i]) {
-			if (addr[i])
+		if (!e.len[i]) {
+			if (addr)
 				return -EINVAL; /* unused operands must be zero */
 			continue;
 		}
 		if (idx >= job->nbos)
 			return -EINVAL;
 		bo = job->bos[idx].bo;
-		if (off > bo->size || ext[i] > bo->size - off)
+		if (off > bo->size || e.len[i] > bo->size - off)
 			return -EOVERFLOW;
-		if (off & (a - 1))
+		if (off & (qa_desc_operand_align(&d, i) - 1))
 			return -EINVAL;
 	}
 	return 0;
@@ -200,9 +183,8 @@ static void qaccel_patch_desc(struct qaccel_job *job)
 {
 	struct qa_desc_extents e;
 	struct qa_desc d;
-	u64 ext[6];
+	unsigned int i;
 	u32 n;
-	int i;
 
 	for (n = 0; n < job->ndesc; n++) {
 		u8 *raw = (u8 *)job->desc + (size_t)n * QA_DESC_SIZE;
@@ -210,17 +192,11 @@ static void qaccel_patch_desc(struct qaccel_job *job)
 		qa_desc_decode(raw, &d);
 		if (qa_desc_extents(&d, &e))
 			continue; /* cannot happen: checked at submit */
-		ext[0] = e.in;
-		ext[1] = e.w;
-		ext[2] = e.bias;
-		ext[3] = e.mult;
-		ext[4] = e.shift;
-		ext[5] = e.out;
-		for (i = 0; i < 6; i++) {
-			u8 *f = raw + qaccel_addr_field[i];
+		for (i = 0; i < QA_OPND_COUNT; i++) {
+			u8 *f = raw + QA_DESC_ADDR_OFFSET(i);
 			u64 a = qa_ld_le64(f);
 
-			if (!ext[i])
+			if (!e.len[i])
 				continue;
 			qa_st_le64(f, job->bos[QACCEL_ADDR_INDEX(a)].dev_addr +
 				   QACCEL_ADDR_OFFSET(a));

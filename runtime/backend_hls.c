@@ -16,32 +16,6 @@
 #include "qa_memdev.h"
 #include "qaccel_hls.h"
 
-/* The address checks of qa_exec_run(), in its order: list, then each descriptor. */
-static uint32_t host_check(const struct qa_memdev *md, uint64_t desc_addr, uint32_t count)
-{
-	uint64_t list_len = (uint64_t)count * QA_DESC_SIZE;
-	struct qa_desc d;
-	struct qa_desc_extents e;
-	uint32_t i;
-	int err;
-
-	if (!count || (desc_addr & (QA_DESC_ALIGN - 1)) || desc_addr > md->mem.size ||
-	    list_len > md->mem.size - desc_addr)
-		return QA_STATUS_MAKE(QA_ERR_BAD_ADDRESS, 0);
-	for (i = 0; i < count; i++) {
-		qa_desc_decode(md->mem.base + desc_addr + (uint64_t)i * QA_DESC_SIZE, &d);
-		err = qa_desc_check(&d, &md->mem);
-		if (!err) {
-			qa_desc_extents(&d, &e);
-			if (d.out_addr < desc_addr + list_len && desc_addr < d.out_addr + e.out)
-				err = QA_ERR_BAD_ADDRESS;
-		}
-		if (err)
-			return QA_STATUS_MAKE(err, i);
-	}
-	return QA_STATUS_MAKE(QA_ERR_NONE, 0);
-}
-
 static void hls_core(struct qa_memdev *md, uint64_t desc_addr, uint32_t count,
 		     struct qa_exec_result *res, struct qaccel_job_stats *stats)
 {
@@ -49,7 +23,8 @@ static void hls_core(struct qa_memdev *md, uint64_t desc_addr, uint32_t count,
 	uint64_t cycles, macs, stalls;
 
 	res->macs = 0;
-	res->status = host_check(md, desc_addr, count);
+	/* The address checks the driver does on hardware, exactly as qa_exec_run() does them. */
+	res->status = qa_exec_check_list(&md->mem, desc_addr, count);
 	if (QA_STATUS_CODE(res->status))
 		return;
 	qaccel_top(md->mem.base + desc_addr, count, md->mem.base, &version, &config, &cycles,

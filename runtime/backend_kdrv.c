@@ -258,15 +258,12 @@ static int kdrv_submit(qaccel_device *dev, qaccel_job *job)
 	for (i = 0; i < job->count; i++) {
 		const struct qa_job_layer *l = &job->layers[i];
 		struct qa_desc d = l->desc;
-		uint64_t *addr[QA_SLOT_COUNT] = {
-			&d.in_addr, &d.w_addr, &d.bias_addr, &d.mult_addr, &d.shift_addr, &d.out_addr,
-		};
 
-		for (slot = 0; slot < QA_SLOT_COUNT; slot++) {
+		for (slot = 0; slot < QA_OPND_COUNT; slot++) {
 			const qaccel_buffer *b = l->bufs[slot];
 
 			if (!b) {
-				*addr[slot] = 0;
+				qa_desc_set_operand_addr(&d, slot, 0);
 				continue;
 			}
 			for (j = 0; j < nbufs && bufs[j] != b; j++)
@@ -279,7 +276,7 @@ static int kdrv_submit(qaccel_device *dev, qaccel_job *job)
 				bufs[nbufs] = b;
 				handles[nbufs++] = ((const struct kdrv_buf *)b->priv)->handle;
 			}
-			*addr[slot] = QACCEL_ADDR(j, l->offsets[slot]);
+			qa_desc_set_operand_addr(&d, slot, QACCEL_ADDR(j, l->offsets[slot]));
 		}
 		qa_desc_encode(&d, (uint8_t *)kj->desc_map + (size_t)i * QA_DESC_SIZE);
 	}

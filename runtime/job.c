@@ -116,7 +116,7 @@ static int fill_quant(qaccel_job *job, const struct qaccel_quant *q, struct qa_d
 	return 0;
 }
 
-static const char *const slot_name[QA_SLOT_COUNT] = {
+static const char *const operand_name[QA_OPND_COUNT] = {
 	"input", "weights", "bias", "multiplier", "shift", "output",
 };
 
@@ -124,15 +124,11 @@ static const char *const slot_name[QA_SLOT_COUNT] = {
 static int bind_operands(qaccel_job *job, const struct qaccel_operands *ops,
 			 struct qa_job_layer *l)
 {
-	const struct qaccel_tensor *t[QA_SLOT_COUNT] = {
+	const struct qaccel_tensor *t[QA_OPND_COUNT] = {
 		&ops->input, &ops->weights, &ops->bias, &ops->multiplier, &ops->shift, &ops->output,
 	};
-	uint64_t *addr[QA_SLOT_COUNT] = {
-		&l->desc.in_addr, &l->desc.w_addr, &l->desc.bias_addr,
-		&l->desc.mult_addr, &l->desc.shift_addr, &l->desc.out_addr,
-	};
 	struct qa_desc_extents e;
-	uint64_t ext[QA_SLOT_COUNT];
+	uint64_t out, out_len;
 	int i, code;
 
 	if (ops->bias.buf)
@@ -140,50 +136,43 @@ static int bind_operands(qaccel_job *job, const struct qaccel_operands *ops,
 	code = qa_desc_extents(&l->desc, &e);
 	if (code)
 		return qa_job_fail(job, qa_hw_error_to_errno(code), "%s", qa_hw_error_string(code));
-	ext[QA_SLOT_IN] = e.in;
-	ext[QA_SLOT_W] = e.w;
-	ext[QA_SLOT_BIAS] = e.bias;
-	ext[QA_SLOT_MULT] = e.mult;
-	ext[QA_SLOT_SHIFT] = e.shift;
-	ext[QA_SLOT_OUT] = e.out;
-
-	for (i = 0; i < QA_SLOT_COUNT; i++) {
+	for (i = 0; i < QA_OPND_COUNT; i++) {
 		const qaccel_buffer *b = t[i]->buf;
-		int needed = ext[i] != 0;
-		uint64_t align = (i == QA_SLOT_IN || i == QA_SLOT_W ||
-				  (i == QA_SLOT_OUT && l->desc.out_type != QA_DT_INT32)) ? 1 : 4;
+		uint64_t len = e.len[i], align = qa_desc_operand_align(&l->desc, (unsigned int)i);
 
 		if (!b) {
-			if (needed)
-				return qa_job_fail(job, -EINVAL, "%s operand is missing", slot_name[i]);
+			if (len)
+				return qa_job_fail(job, -EINVAL, "%s operand is missing", operand_name[i]);
 			continue;
 		}
-		if (!needed)
+		if (!len)
 			continue; /* e.g. multiplier given for an int32 output: unused */
 		if (b->dev != job->dev)
 			return qa_job_fail(job, -EXDEV, "%s buffer belongs to another device",
-					   slot_name[i]);
-		if (ext[i] == UINT64_MAX)
-			return qa_job_fail(job, -EOVERFLOW, "%s size overflows", slot_name[i]);
-		if (t[i]->offset > b->size || ext[i] > b->size - t[i]->offset)
+					   operand_name[i]);
+		if (len == UINT64_MAX)
+			return qa_job_fail(job, -EOVERFLOW, "%s size overflows", operand_name[i]);
+		if (t[i]->offset > b->size || len > b->size - t[i]->offset)
 			return qa_job_fail(job, -ERANGE,
 					   "%s needs %llu bytes at offset %llu of a %llu-byte buffer",
-					   slot_name[i], (unsigned long long)ext[i],
+					   operand_name[i], (unsigned long long)len,
 					   (unsigned long long)t[i]->offset,
 					   (unsigned long long)b->size);
 		if ((b->dev_addr + t[i]->offset) & (align - 1))
 			return qa_job_fail(job, -EINVAL, "%s must be %llu-byte aligned",
-					   slot_name[i], (unsigned long long)align);
+					   operand_name[i], (unsigned long long)align);
 		l->bufs[i] = t[i]->buf;
 		l->offsets[i] = t[i]->offset;
-		*addr[i] = b->dev_addr + t[i]->offset;
+		qa_desc_set_operand_addr(&l->desc, (unsigned int)i, b->dev_addr + t[i]->offset);
 	}
-	for (i = 0; i < QA_SLOT_OUT; i++) {
-		uint64_t a = *addr[i], o = l->desc.out_addr;
+	out = l->desc.out_addr;
+	out_len = e.len[QA_OPND_OUT];
+	for (i = 0; i < QA_OPND_OUT; i++) {
+		uint64_t a = qa_desc_operand_addr(&l->desc, (unsigned int)i);
 
-		if (l->bufs[i] && a < o + ext[QA_SLOT_OUT] && o < a + ext[i])
+		if (l->bufs[i] && a < out + out_len && out < a + e.len[i])
 			return qa_job_fail(job, -EINVAL, "output overlaps the %s operand",
-					   slot_name[i]);
+					   operand_name[i]);
 	}
 	return 0;
 }

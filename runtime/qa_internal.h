@@ -12,6 +12,7 @@
 
 #include "qaccel.h"
 #include "qaccel_hw.h"
+#include "exec/qa_exec.h"
 
 #define QA_EXPORT __attribute__((visibility("default")))
 
@@ -32,16 +33,10 @@ struct qaccel_buffer {
 	void *priv;                /* backend state (BO handle, mapping, ...) */
 };
 
-/* One operand slot of a descriptor, for backends that re-encode addresses. */
-enum qa_operand_slot {
-	QA_SLOT_IN, QA_SLOT_W, QA_SLOT_BIAS, QA_SLOT_MULT, QA_SLOT_SHIFT, QA_SLOT_OUT,
-	QA_SLOT_COUNT
-};
-
 struct qa_job_layer {
 	struct qa_desc desc;                       /* addresses = dev_addr + offset */
-	qaccel_buffer *bufs[QA_SLOT_COUNT];        /* NULL for absent operands */
-	uint64_t offsets[QA_SLOT_COUNT];
+	qaccel_buffer *bufs[QA_OPND_COUNT];        /* by enum qa_operand; NULL if absent */
+	uint64_t offsets[QA_OPND_COUNT];
 };
 
 enum qa_job_state { QA_JOB_IDLE, QA_JOB_RUNNING, QA_JOB_DONE };

@@ -189,14 +189,47 @@ int qa_desc_extents(const struct qa_desc *d, struct qa_desc_extents *e)
 
 	if (err)
 		return err;
-	e->in = mul_sat(mul_sat(mul_sat(d->batch, d->in_h), d->in_w), d->in_c);
-	e->w = mul_sat(d->out_c, qa_desc_reduction(d));
-	e->bias = d->flags & QA_DESC_F_BIAS ? 4ull * d->out_c : 0;
-	e->mult = d->out_type == QA_DT_INT32 ? 0 : 4ull * d->out_c;
-	e->shift = e->mult;
+	e->len[QA_OPND_IN] = mul_sat(mul_sat(mul_sat(d->batch, d->in_h), d->in_w), d->in_c);
+	e->len[QA_OPND_W] = mul_sat(d->out_c, qa_desc_reduction(d));
+	e->len[QA_OPND_BIAS] = d->flags & QA_DESC_F_BIAS ? 4ull * d->out_c : 0;
+	e->len[QA_OPND_MULT] = d->out_type == QA_DT_INT32 ? 0 : 4ull * d->out_c;
+	e->len[QA_OPND_SHIFT] = e->len[QA_OPND_MULT];
 	out_px = mul_sat(mul_sat(d->batch, d->out_h), d->out_w);
-	e->out = mul_sat(mul_sat(out_px, d->out_c), qa_dtype_size(d->out_type));
+	e->len[QA_OPND_OUT] = mul_sat(mul_sat(out_px, d->out_c), qa_dtype_size(d->out_type));
 	return QA_ERR_NONE;
+}
+
+uint64_t qa_desc_operand_addr(const struct qa_desc *d, unsigned int o)
+{
+	switch (o) {
+	case QA_OPND_IN: return d->in_addr;
+	case QA_OPND_W: return d->w_addr;
+	case QA_OPND_BIAS: return d->bias_addr;
+	case QA_OPND_MULT: return d->mult_addr;
+	case QA_OPND_SHIFT: return d->shift_addr;
+	default: return d->out_addr;
+	}
+}
+
+void qa_desc_set_operand_addr(struct qa_desc *d, unsigned int o, uint64_t addr)
+{
+	switch (o) {
+	case QA_OPND_IN: d->in_addr = addr; break;
+	case QA_OPND_W: d->w_addr = addr; break;
+	case QA_OPND_BIAS: d->bias_addr = addr; break;
+	case QA_OPND_MULT: d->mult_addr = addr; break;
+	case QA_OPND_SHIFT: d->shift_addr = addr; break;
+	default: d->out_addr = addr; break;
+	}
+}
+
+unsigned int qa_desc_operand_align(const struct qa_desc *d, unsigned int o)
+{
+	if (o == QA_OPND_IN || o == QA_OPND_W)
+		return 1;
+	if (o == QA_OPND_OUT)
+		return qa_dtype_size(d->out_type);
+	return 4;
 }
 
 static int region_ok(uint64_t addr, uint64_t len, uint64_t align, const struct qa_exec_mem *mem)
@@ -213,25 +246,26 @@ static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 int qa_desc_check(const struct qa_desc *d, const struct qa_exec_mem *mem)
 {
 	struct qa_desc_extents e;
+	uint64_t out = d->out_addr, out_len;
+	unsigned int o;
 	uint32_t i;
 	int err = qa_desc_extents(d, &e);
 
 	if (err)
 		return err;
-	if (!region_ok(d->in_addr, e.in, 1, mem) || !region_ok(d->w_addr, e.w, 1, mem) ||
-	    !region_ok(d->out_addr, e.out, qa_dtype_size(d->out_type), mem) ||
-	    (e.bias && !region_ok(d->bias_addr, e.bias, 4, mem)) ||
-	    (e.mult && !region_ok(d->mult_addr, e.mult, 4, mem)) ||
-	    (e.shift && !region_ok(d->shift_addr, e.shift, 4, mem)))
-		return QA_ERR_BAD_ADDRESS;
-	/* An output aliasing an input would make results depend on execution order. */
-	if (overlaps(d->out_addr, e.out, d->in_addr, e.in) ||
-	    overlaps(d->out_addr, e.out, d->w_addr, e.w) ||
-	    overlaps(d->out_addr, e.out, d->bias_addr, e.bias) ||
-	    overlaps(d->out_addr, e.out, d->mult_addr, e.mult) ||
-	    overlaps(d->out_addr, e.out, d->shift_addr, e.shift))
-		return QA_ERR_BAD_ADDRESS;
-	for (i = 0; e.mult && i < d->out_c; i++) {
+	out_len = e.len[QA_OPND_OUT];
+	for (o = 0; o < QA_OPND_COUNT; o++) {
+		uint64_t addr = qa_desc_operand_addr(d, o);
+
+		if (!e.len[o])
+			continue; /* unused: its address must be 0, checked with the fields */
+		if (!region_ok(addr, e.len[o], qa_desc_operand_align(d, o), mem))
+			return QA_ERR_BAD_ADDRESS;
+		/* An output aliasing an input would make results depend on execution order. */
+		if (o != QA_OPND_OUT && overlaps(out, out_len, addr, e.len[o]))
+			return QA_ERR_BAD_ADDRESS;
+	}
+	for (i = 0; e.len[QA_OPND_MULT] && i < d->out_c; i++) {
 		int32_t m = (int32_t)qa_ld_le32(mem->base + d->mult_addr + 4ull * i);
 		int32_t s = (int32_t)qa_ld_le32(mem->base + d->shift_addr + 4ull * i);
 
@@ -239,4 +273,28 @@ int qa_desc_check(const struct qa_desc *d, const struct qa_exec_mem *mem)
 			return QA_ERR_BAD_REQUANT;
 	}
 	return QA_ERR_NONE;
+}
+
+uint32_t qa_exec_check_list(const struct qa_exec_mem *mem, uint64_t desc_addr, uint32_t count)
+{
+	uint64_t list_len = (uint64_t)count * QA_DESC_SIZE;
+	struct qa_desc_extents e;
+	struct qa_desc d;
+	uint32_t i;
+	int err;
+
+	if (!mem || !mem->base || !count || (desc_addr & (QA_DESC_ALIGN - 1)) ||
+	    desc_addr > mem->size || list_len > mem->size - desc_addr)
+		return QA_STATUS_MAKE(QA_ERR_BAD_ADDRESS, 0);
+	for (i = 0; i < count; i++) {
+		qa_desc_decode(mem->base + desc_addr + (uint64_t)i * QA_DESC_SIZE, &d);
+		err = qa_desc_check(&d, mem);
+		if (!err)
+			err = qa_desc_extents(&d, &e);
+		if (!err && overlaps(d.out_addr, e.len[QA_OPND_OUT], desc_addr, list_len))
+			err = QA_ERR_BAD_ADDRESS;
+		if (err)
+			return QA_STATUS_MAKE(err, i);
+	}
+	return QA_STATUS_MAKE(QA_ERR_NONE, 0);
 }

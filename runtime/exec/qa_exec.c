@@ -463,45 +463,22 @@ static int scratch_ok(const struct qa_exec_scratch *s)
 	       s->b_len >= QA_EXEC_SCRATCH_B_MIN;
 }
 
-/* The descriptor list must be in memory, aligned, and not written by any job. */
-static int check_list(const struct qa_exec_mem *mem, uint64_t desc_addr, uint32_t count,
-		      uint64_t *list_len)
-{
-	*list_len = (uint64_t)count * QA_DESC_SIZE;
-	return count && !(desc_addr & (QA_DESC_ALIGN - 1)) && desc_addr <= mem->size &&
-	       *list_len <= mem->size - desc_addr;
-}
-
 void qa_exec_run(const struct qa_exec_mem *mem, const struct qa_exec_scratch *scratch,
 		 uint64_t desc_addr, uint32_t count, struct qa_exec_result *res)
 {
 	struct qa_desc d;
-	struct qa_desc_extents e;
-	uint64_t list_len;
 	uint32_t i;
 	int err;
 
-	res->status = QA_STATUS_MAKE(QA_ERR_NONE, 0);
 	res->macs = 0;
-	if (!mem || !mem->base || !scratch_ok(scratch) ||
-	    !check_list(mem, desc_addr, count, &list_len)) {
+	if (!scratch_ok(scratch)) {
 		res->status = QA_STATUS_MAKE(QA_ERR_BAD_ADDRESS, 0);
 		return;
 	}
 	/* Validate the whole list first: a bad job writes nothing. */
-	for (i = 0; i < count; i++) {
-		qa_desc_decode(mem->base + desc_addr + (uint64_t)i * QA_DESC_SIZE, &d);
-		err = qa_desc_check(&d, mem);
-		if (!err) {
-			qa_desc_extents(&d, &e);
-			if (d.out_addr < desc_addr + list_len && desc_addr < d.out_addr + e.out)
-				err = QA_ERR_BAD_ADDRESS;
-		}
-		if (err) {
-			res->status = QA_STATUS_MAKE(err, i);
-			return;
-		}
-	}
+	res->status = qa_exec_check_list(mem, desc_addr, count);
+	if (QA_STATUS_CODE(res->status))
+		return;
 	for (i = 0; i < count; i++) {
 		qa_desc_decode(mem->base + desc_addr + (uint64_t)i * QA_DESC_SIZE, &d);
 		/* Multipliers may be outputs of an earlier descriptor: check again. */

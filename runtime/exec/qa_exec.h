@@ -66,11 +66,28 @@ int qa_desc_check_fields(const struct qa_desc *d);
  */
 int qa_desc_check(const struct qa_desc *d, const struct qa_exec_mem *mem);
 
+/* The six operands, in the order of their address fields (0x50 + 8 * operand). */
+enum qa_operand {
+	QA_OPND_IN, QA_OPND_W, QA_OPND_BIAS, QA_OPND_MULT, QA_OPND_SHIFT, QA_OPND_OUT,
+	QA_OPND_COUNT
+};
+#define QA_DESC_ADDR_OFFSET(o) (0x50u + 8u * (unsigned int)(o))
+
 /* Byte length of each operand of a valid descriptor (0 when unused). */
 struct qa_desc_extents {
-	uint64_t in, w, bias, mult, shift, out;
+	uint64_t len[QA_OPND_COUNT];
 };
 int qa_desc_extents(const struct qa_desc *d, struct qa_desc_extents *e);
+uint64_t qa_desc_operand_addr(const struct qa_desc *d, unsigned int o);
+void qa_desc_set_operand_addr(struct qa_desc *d, unsigned int o, uint64_t addr);
+/* Required alignment of an operand's address: 4 for int32 vectors/outputs, else 1. */
+unsigned int qa_desc_operand_align(const struct qa_desc *d, unsigned int o);
+/*
+ * Checks a whole descriptor list against a memory image (list in bounds and
+ * aligned, every descriptor valid, no output over the list). Returns the
+ * STATUS word: 0, or QA_STATUS_MAKE(code, index) of the first failure.
+ */
+uint32_t qa_exec_check_list(const struct qa_exec_mem *mem, uint64_t desc_addr, uint32_t count);
 
 /*
  * Validates all `count` descriptors at `desc_addr`, then executes them in

@@ -264,21 +264,21 @@ static inline uint8_t *hls_case_image(struct qa_desc *d, uint32_t count, uint64_
 		if (qa_desc_extents(&d[i], &e))
 			return NULL;
 		d[i].in_addr = top;
-		top = align_up(top + e.in, 64);
+		top = align_up(top + e.len[QA_OPND_IN], 64);
 		d[i].w_addr = top;
-		top = align_up(top + e.w, 64);
-		if (e.bias) {
+		top = align_up(top + e.len[QA_OPND_W], 64);
+		if (e.len[QA_OPND_BIAS]) {
 			d[i].bias_addr = top;
-			top = align_up(top + e.bias, 64);
+			top = align_up(top + e.len[QA_OPND_BIAS], 64);
 		}
-		if (e.mult) {
+		if (e.len[QA_OPND_MULT]) {
 			d[i].mult_addr = top;
-			top = align_up(top + e.mult, 64);
+			top = align_up(top + e.len[QA_OPND_MULT], 64);
 			d[i].shift_addr = top;
-			top = align_up(top + e.shift, 64);
+			top = align_up(top + e.len[QA_OPND_SHIFT], 64);
 		}
 		d[i].out_addr = top;
-		top = align_up(top + e.out, 64);
+		top = align_up(top + e.len[QA_OPND_OUT], 64);
 	}
 	img = malloc(top);
 	if (!img)
