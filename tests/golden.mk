@@ -41,7 +41,7 @@ CONF_LONG_SEED ?= 1001
 CONF_BACKENDS_KNOWN := ref hls sim xrt kdrv
 CONF_LIMIT_ref ?= 0
 CONF_LIMIT_hls ?= 0
-CONF_LIMIT_sim ?= 25
+CONF_LIMIT_sim ?= 0
 CONF_LIMIT_xrt ?= 10
 CONF_LIMIT_kdrv ?= 25
 CONF_LONG_LIMIT_ref ?= 0
@@ -54,7 +54,7 @@ CONF_LONG_LIMIT_kdrv ?= 250
 # fails: no XRT device, no /dev node, ...) is reported and skipped, unless it
 # is in CONF_REQUIRE, which makes that a failure.
 CONF_BACKENDS ?=
-CONF_REQUIRE ?= ref hls
+CONF_REQUIRE ?= ref hls sim
 
 DEPS_PKGS += g++ libgemmlowp-dev python3-numpy
 TEST_TARGETS += test-npycmp test-conformance

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+/*
+ * make bench (sim part): runs layers on the `sim` device (RTL under
+ * Verilator, DDR-like AXI memory model) and reports, per layer, the core's
+ * own cycle/MAC counters, utilization = MACs / (rows * cols * cycles) and
+ * the simulation speed in core cycles per second of host time.
+ *
+ *   sim_bench [--device sim[:args]] [--limit N] [--out FILE.json]
+ *             (--gemm M,N,K | --conv H,W,CIN,COUT,KH,KW,S,PT,PL,PB,PR,G | --csv FILE)...
+ *
+ * CSV files are the /work/shared/workloads format (gemm: name,op,m,n,k;
+ * conv2d: name,op,h,w,cin,cout,kh,kw,stride,pad_t,pad_l,pad_b,pad_r,groups),
+ * batch 1. Random int8 data; results are not checked here (the tests do).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "qaccel.h"
+
+struct layer {
+	char name[64];
+	char set[64];
+	int conv;
+	struct qaccel_gemm g;
+	struct qaccel_conv2d c;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int parse_list(const char *s, uint32_t *v, int n)
+{
+	int i;
+	char *end;
+
+	for (i = 0; i < n; i++) {
+		v[i] = (uint32_t)strtoul(s, &end, 10);
+		if (end == s)
+			return -1;
+		s = end;
+		if (i + 1 < n) {
+			if (*s != ',')
+				return -1;
+			s++;
+		}
+	}
+	return *s && *s != '\n' && *s != '\r' ? -1 : 0;
+}
+
+static void conv_from(struct layer *l, const uint32_t *v)
+{
+	memset(&l->c, 0, sizeof(l->c));
+	l->conv = 1;
+	l->c.batch = 1;
+	l->c.in_h = v[0];
+	l->c.in_w = v[1];
+	l->c.in_c = v[2];
+	l->c.out_c = v[3];
+	l->c.kernel_h = v[4];
+	l->c.kernel_w = v[5];
+	l->c.stride_h = l->c.stride_w = v[6];
+	l->c.pad_top = v[7];
+	l->c.pad_left = v[8];
+	l->c.pad_bottom = v[9];
+	l->c.pad_right = v[10];
+	l->c.groups = v[11];
+	l->c.dilation_h = l->c.dilation_w = 1;
+}
+
+static int load_csv(const char *path, struct layer **ls, int *n, int *cap)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	const char *base = strrchr(path, '/');
+
+	if (!f) {
+		fprintf(stderr, "sim_bench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	base = base ? base + 1 : path;
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ','), *c2;
+		struct layer l;
+		uint32_t v[12];
+
+		if (!c1 || !strncmp(line, "name,", 5))
+			continue;
+		c2 = strchr(c1 + 1, ',');
+		if (!c2)
+			continue;
+		memset(&l, 0, sizeof(l));
+		snprintf(l.name, sizeof(l.name), "%.*s", (int)(c1 - line), line);
+		snprintf(l.set, sizeof(l.set), "%.*s", (int)(strcspn(base, ".")), base);
+		if (!strncmp(c1 + 1, "gemm", 4)) {
+			if (parse_list(c2 + 1, v, 3))
+				continue;
+			l.g.m = v[0];
+			l.g.n = v[1];
+			l.g.k = v[2];
+		} else {
+			if (parse_list(c2 + 1, v, 12))
+				continue;
+			conv_from(&l, v);
+		}
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*ls = realloc(*ls, sizeof(**ls) * (size_t)*cap);
+		}
+		(*ls)[(*n)++] = l;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int run_layer(qaccel_device *dev, const struct layer *l, struct qaccel_job_stats *st,
+		     double *secs)
+{
+	size_t in_len, w_len, out_len, nout, i;
+	qaccel_buffer *b[5] = {0};
+	struct qaccel_operands ops;
+	struct qaccel_quant q = {QACCEL_INT8, QACCEL_INT8, QACCEL_INT8, -3, 0, 5, -128, 127};
+	qaccel_job *job = NULL;
+	uint8_t *tmp;
+	int err;
+
+	if (l->conv) {
+		uint32_t oh, ow;
+
+		if (qaccel_conv2d_output_size(&l->c, &oh, &ow))
+			return -EINVAL;
+		in_len = (size_t)l->c.in_h * l->c.in_w * l->c.in_c;
+		w_len = (size_t)l->c.out_c * l->c.kernel_h * l->c.kernel_w * (l->c.in_c / l->c.groups);
+		out_len = (size_t)oh * ow * l->c.out_c;
+		nout = l->c.out_c;
+	} else {
+		in_len = (size_t)l->g.m * l->g.k;
+		w_len = (size_t)l->g.k * l->g.n;
+		out_len = (size_t)l->g.m * l->g.n;
+		nout = l->g.n;
+	}
+	err = qaccel_buffer_alloc(dev, in_len, &b[0]);
+	err = err ? err : qaccel_buffer_alloc(dev, w_len, &b[1]);
+	err = err ? err : qaccel_buffer_alloc(dev, 4 * nout, &b[2]);
+	err = err ? err : qaccel_buffer_alloc(dev, 4 * nout, &b[3]);
+	err = err ? err : qaccel_buffer_alloc(dev, out_len, &b[4]);
+	if (err)
+		goto out;
+	tmp = malloc(in_len > w_len ? in_len : w_len);
+	for (i = 0; i < in_len; i++)
+		tmp[i] = (uint8_t)(i * 2654435761u >> 13);
+	qaccel_buffer_write(b[0], 0, tmp, in_len);
+	for (i = 0; i < w_len; i++)
+		tmp[i] = (uint8_t)(i * 40503u >> 5);
+	qaccel_buffer_write(b[1], 0, tmp, w_len);
+	free(tmp);
+	for (i = 0; i < nout; i++) {
+		int32_t m = 1518500250, s = -9;
+
+		qaccel_buffer_write(b[2], 4 * i, &m, 4);
+		qaccel_buffer_write(b[3], 4 * i, &s, 4);
+	}
+	memset(&ops, 0, sizeof(ops));
+	ops.input.buf = b[0];
+	ops.weights.buf = b[1];
+	ops.multiplier.buf = b[2];
+	ops.shift.buf = b[3];
+	ops.output.buf = b[4];
+	err = qaccel_job_create(dev, &job);
+	if (err)
+		goto out;
+	err = l->conv ? qaccel_job_add_conv2d(job, &l->c, &q, &ops)
+		      : qaccel_job_add_gemm(job, &l->g, &q, &ops);
+	if (err)
+		goto out;
+	*secs = now_s();
+	err = qaccel_job_submit(job);
+	if (!err)
+		err = qaccel_job_wait(job, -1);
+	*secs = now_s() - *secs;
+	if (!err)
+		err = qaccel_job_stats(job, st);
+	if (err)
+		fprintf(stderr, "sim_bench: %s: %s\n", l->name, qaccel_job_error(job));
+out:
+	qaccel_job_free(job);
+	for (i = 0; i < 5; i++)
+		qaccel_buffer_free(b[i]);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	const char *device = "sim", *out_path = NULL;
+	struct layer *ls = NULL;
+	int n = 0, cap = 0, i, limit = 0;
+	qaccel_device *dev;
+	struct qaccel_device_info info;
+	FILE *out = stdout;
+	double tot_secs = 0;
+	uint64_t tot_cycles = 0;
+
+	for (i = 1; i < argc; i++) {
+		struct layer l;
+		uint32_t v[12];
+
+		memset(&l, 0, sizeof(l));
+		if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+			device = argv[++i];
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out_path = argv[++i];
+		} else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			limit = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--csv") && i + 1 < argc) {
+			if (load_csv(argv[++i], &ls, &n, &cap))
+				return 2;
+		} else if (!strcmp(argv[i], "--gemm") && i + 1 < argc && !parse_list(argv[i + 1], v, 3)) {
+			i++;
+			snprintf(l.name, sizeof(l.name), "gemm%ux%ux%u", v[0], v[1], v[2]);
+			snprintf(l.set, sizeof(l.set), "gemm");
+			l.g.m = v[0];
+			l.g.n = v[1];
+			l.g.k = v[2];
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				ls = realloc(ls, sizeof(*ls) * (size_t)cap);
+			}
+			ls[n++] = l;
+		} else if (!strcmp(argv[i], "--conv") && i + 1 < argc && !parse_list(argv[i + 1], v, 12)) {
+			i++;
+			conv_from(&l, v);
+			snprintf(l.name, sizeof(l.name), "conv%ux%ux%u-%u_k%u_s%u_g%u", v[0], v[1], v[2],
+				 v[3], v[4], v[6], v[11]);
+			snprintf(l.set, sizeof(l.set), "conv");
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				ls = realloc(ls, sizeof(*ls) * (size_t)cap);
+			}
+			ls[n++] = l;
+		} else {
+			fprintf(stderr, "sim_bench: bad argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (qaccel_open(device, &dev)) {
+		fprintf(stderr, "sim_bench: cannot open device %s\n", device);
+		return 1;
+	}
+	qaccel_device_info(dev, &info);
+	if (out_path) {
+		out = fopen(out_path, "w");
+		if (!out) {
+			fprintf(stderr, "sim_bench: %s: %s\n", out_path, strerror(errno));
+			return 1;
+		}
+	}
+	fprintf(out, "{\"device\": \"%s\", \"rows\": %u, \"cols\": %u, \"layers\": [\n", device,
+		info.array_rows, info.array_cols);
+	for (i = 0; i < n && (!limit || i < limit); i++) {
+		struct qaccel_job_stats st;
+		double secs = 0;
+		int err;
+
+		memset(&st, 0, sizeof(st));
+		err = run_layer(dev, &ls[i], &st, &secs);
+		tot_secs += secs;
+		tot_cycles += st.cycles;
+		fprintf(out, "%s  {\"set\": \"%s\", \"name\": \"%s\", \"ok\": %s, \"macs\": %llu, "
+			"\"cycles\": %llu, \"stall_cycles\": %llu, \"utilization\": %.4f, "
+			"\"sim_seconds\": %.3f, \"sim_cycles_per_s\": %.0f}",
+			i ? ",\n" : "", ls[i].set, ls[i].name, err ? "false" : "true",
+			(unsigned long long)st.macs, (unsigned long long)st.cycles,
+			(unsigned long long)st.stall_cycles, st.utilization, secs,
+			secs > 0 ? st.cycles / secs : 0.0);
+		fflush(out);
+		fprintf(stderr, "%-12s %-28s util %.3f cycles %llu  %.2f Mcyc/s\n", ls[i].set,
+			ls[i].name, st.utilization, (unsigned long long)st.cycles,
+			secs > 0 ? st.cycles / secs / 1e6 : 0.0);
+	}
+	fprintf(out, "\n], \"total_sim_seconds\": %.3f, \"total_cycles\": %llu}\n", tot_secs,
+		(unsigned long long)tot_cycles);
+	if (out != stdout)
+		fclose(out);
+	qaccel_close(dev);
+	free(ls);
+	return 0;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Summarise bench/results/sim_*.json layer results: per set, the mean and the
+MAC-weighted utilization (sum MACs / (rows*cols*sum cycles)) and the
+simulation speed (core cycles per CPU second)."""
+import json
+import sys
+
+
+def main():
+    summary = {}
+    for path in sys.argv[1:]:
+        d = json.load(open(path))
+        rows, cols = d["rows"], d["cols"]
+        sets = {}
+        for l in d["layers"]:
+            if not l["ok"]:
+                continue
+            s = sets.setdefault(l["set"], {"layers": 0, "macs": 0, "cycles": 0,
+                                           "util_sum": 0.0, "secs": 0.0})
+            s["layers"] += 1
+            s["macs"] += l["macs"]
+            s["cycles"] += l["cycles"]
+            s["util_sum"] += l["utilization"]
+            s["secs"] += l["sim_seconds"]
+        for name, s in sets.items():
+            summary[name] = {
+                "layers": s["layers"],
+                "macs": s["macs"],
+                "cycles": s["cycles"],
+                "utilization_mean": round(s["util_sum"] / s["layers"], 4),
+                "utilization_mac_weighted": round(s["macs"] / (rows * cols * s["cycles"]), 4),
+                "sim_cycles_per_cpu_s": round(s["cycles"] / s["secs"]) if s["secs"] else None,
+                "source": path,
+            }
+    json.dump(summary, sys.stdout, indent=1, sort_keys=True)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1008 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+// qaccel core: descriptor fetch and validation, tiling sequencer, implicit
+// im2col address generation, AXI4 read DMA (bursts, many in flight) into
+// per-lane operand SRAM, the MAC array, sequential requantization and the
+// AXI4 write DMA for results.
+//
+// Dataflow (output stationary). A descriptor is a set of GEMMs, one per
+// group: Y[m][n] = sum_k A[m][k] * B[k][n] where m runs over output pixels
+// (batch, oh, ow), n over the group's output channels and
+// k = (kh, kw, ci) over the receptive field. GEMM is the 1x1 special case
+// (H = M, W = 1, Cin = K). Per tile of ROWS pixels x COLS channels:
+//   1. the loader streams each pixel's receptive field in runs of contiguous
+//      channels (padding taps become fills with the input zero point) into
+//      A lane r, and the weights of each column (OHWI: contiguous along k)
+//      into B lane c, or, for GEMM (B is [K][N]), one row of COLS bytes per
+//      k spread across the B lanes; up to 64 runs are in flight on AXI,
+//   2. the array runs one reduction step per cycle (k-chunks of up to KCB
+//      bytes accumulate in place); the operand SRAMs are double-buffered so
+//      the next chunk/tile loads while the array computes,
+//   3. a finished tile is copied to shadow accumulators and drained (a row
+//      per cycle through COLS requant units, a row FIFO, the write DMA)
+//      while the next tile accumulates.
+// Weights stay in the B lanes across the pixel tiles of a channel tile when
+// the reduction fits one chunk. Depthwise (one input and one output channel
+// per group) maps channels across the columns: A lane r holds, per tap, the
+// 16 channels of the tile, so every column works on its own channel.
+`default_nettype none
+
+module qa_core #(
+    parameter ROWS = 16,
+    parameter COLS = 16,
+    parameter BANK_WORDS = 256,         // 16-byte words per lane: chunk = 16 * BANK_WORDS bytes
+    parameter BANK_AW = 8
+) (
+    input  wire         clk,
+    input  wire         rst_n,
+    // ap_ctrl_hs
+    input  wire         ap_start,
+    output wire         ap_done,     // pulse in the last cycle of a run
+    output wire         ap_ready,
+    output wire         ap_idle,
+    input  wire [63:0]  desc_addr,
+    input  wire [31:0]  desc_count,
+    input  wire [63:0]  mem_base,
+    output reg  [63:0]  cycles,
+    output reg  [63:0]  macs,
+    output reg  [63:0]  stalls,
+    output reg  [31:0]  status,
+    // AXI4 master (128-bit data)
+    output wire [63:0]  m_axi_araddr,
+    output wire [7:0]   m_axi_arlen,
+    output wire [2:0]   m_axi_arsize,
+    output wire [1:0]   m_axi_arburst,
+    output wire         m_axi_arvalid,
+    input  wire         m_axi_arready,
+    input  wire [127:0] m_axi_rdata,
+    input  wire [1:0]   m_axi_rresp,
+    input  wire         m_axi_rlast,
+    input  wire         m_axi_rvalid,
+    output wire         m_axi_rready,
+    output wire [63:0]  m_axi_awaddr,
+    output wire [7:0]   m_axi_awlen,
+    output wire [2:0]   m_axi_awsize,
+    output wire [1:0]   m_axi_awburst,
+    output wire         m_axi_awvalid,
+    input  wire         m_axi_awready,
+    output wire [127:0] m_axi_wdata,
+    output wire [15:0]  m_axi_wstrb,
+    output wire         m_axi_wlast,
+    output wire         m_axi_wvalid,
+    input  wire         m_axi_wready,
+    input  wire [1:0]   m_axi_bresp,
+    input  wire         m_axi_bvalid,
+    output wire         m_axi_bready
+);
+    localparam KCB = BANK_WORDS * 16;    // reduction bytes per lane per chunk
+    localparam IDX_W = $clog2(ROWS);      // row index of the drain read port
+
+    // error codes (include/qaccel_hw.h)
+    localparam [15:0] E_NONE = 16'd0, E_HEADER = 16'd1, E_TYPE = 16'd2, E_SHAPE = 16'd3,
+                      E_QUANT = 16'd4, E_REQUANT = 16'd5, E_ADDRESS = 16'd6,
+                      E_DEEP = 16'd7, E_RESERVED = 16'd8;
+
+    // sequencer states
+    localparam [4:0] S_IDLE = 5'd0, S_FETCH = 5'd1, S_DIV1 = 5'd2, S_DIV1W = 5'd3,
+                     S_DIV2 = 5'd4, S_DIV2W = 5'd5, S_CHECK = 5'd6, S_PARAM = 5'd7,
+                     S_PCHECK = 5'd8, S_LOAD = 5'd9, S_LWAIT = 5'd10, S_DESCEND = 5'd15,
+                     S_FAIL = 5'd16, S_DONE = 5'd17, S_FETCHW = 5'd18, S_PARAMW = 5'd19;
+
+    // generator modes
+    localparam [2:0] GM_NONE = 3'd0, GM_DESC = 3'd1, GM_PARAM = 3'd2, GM_A = 3'd3, GM_B = 3'd4;
+    // run destinations
+    localparam [1:0] D_REG = 2'd0, D_A = 2'd1, D_B = 2'd2, D_BT = 2'd3;
+
+    reg [4:0]  st;
+    reg [31:0] di;            // descriptor index
+    reg [15:0] err_code;
+
+    // ------------------------------------------------------------------
+    // Register file: descriptor (words 0-7), bias (8-11), mult (12-15),
+    // shift (16-19) of the current channel tile.
+    // ------------------------------------------------------------------
+    reg [127:0] prm [0:19];
+    wire [1023:0] dsc = {prm[7], prm[6], prm[5], prm[4], prm[3], prm[2], prm[1], prm[0]};
+    wire [511:0]  biasv = {prm[11], prm[10], prm[9], prm[8]};
+    wire [511:0]  multv = {prm[15], prm[14], prm[13], prm[12]};
+    wire [511:0]  shiftv = {prm[19], prm[18], prm[17], prm[16]};
+
+    wire [31:0] f_header = dsc[0 +: 32];
+    wire [7:0]  f_in_type = dsc[32 +: 8];
+    wire [7:0]  f_w_type = dsc[40 +: 8];
+    wire [7:0]  f_out_type = dsc[48 +: 8];
+    wire [7:0]  f_flags = dsc[56 +: 8];
+    wire [31:0] f_batch = dsc[8'h08*8 +: 32];
+    wire [31:0] f_in_h = dsc[8'h0C*8 +: 32];
+    wire [31:0] f_in_w = dsc[8'h10*8 +: 32];
+    wire [31:0] f_in_c = dsc[8'h14*8 +: 32];
+    wire [31:0] f_out_h = dsc[8'h18*8 +: 32];
+    wire [31:0] f_out_w = dsc[8'h1C*8 +: 32];
+    wire [31:0] f_out_c = dsc[8'h20*8 +: 32];
+    wire [31:0] f_groups = dsc[8'h24*8 +: 32];
+    wire [15:0] f_kh = dsc[8'h28*8 +: 16];
+    wire [15:0] f_kw = dsc[8'h2A*8 +: 16];
+    wire [15:0] f_sh = dsc[8'h2C*8 +: 16];
+    wire [15:0] f_sw = dsc[8'h2E*8 +: 16];
+    wire [15:0] f_dh = dsc[8'h30*8 +: 16];
+    wire [15:0] f_dw = dsc[8'h32*8 +: 16];
+    wire [15:0] f_pt = dsc[8'h34*8 +: 16];
+    wire [15:0] f_pl = dsc[8'h36*8 +: 16];
+    wire [15:0] f_pb = dsc[8'h38*8 +: 16];
+    wire [15:0] f_pr = dsc[8'h3A*8 +: 16];
+    wire [31:0] f_in_zp = dsc[8'h3C*8 +: 32];
+    wire [31:0] f_w_zp = dsc[8'h40*8 +: 32];
+    wire [31:0] f_out_zp = dsc[8'h44*8 +: 32];
+    wire [31:0] f_act_min = dsc[8'h48*8 +: 32];
+    wire [31:0] f_act_max = dsc[8'h4C*8 +: 32];
+    wire [63:0] f_in_addr = dsc[8'h50*8 +: 64];
+    wire [63:0] f_w_addr = dsc[8'h58*8 +: 64];
+    wire [63:0] f_bias_addr = dsc[8'h60*8 +: 64];
+    wire [63:0] f_mult_addr = dsc[8'h68*8 +: 64];
+    wire [63:0] f_shift_addr = dsc[8'h70*8 +: 64];
+    wire [63:0] f_out_addr = dsc[10'h78*8 +: 64];
+
+    wire        is_gemm = f_header[7:0] == 8'd1;
+    wire        out_i32 = f_out_type == 8'd2;
+    wire        has_bias = f_flags[0];
+
+    // ------------------------------------------------------------------
+    // Derived geometry (valid after S_CHECK)
+    // ------------------------------------------------------------------
+    reg [31:0] cg, ng, cg_rem, ng_rem;   // channels per group (in / out)
+    reg        dwm;                      // depthwise mode
+    reg [31:0] kdep;                     // reduction depth K
+    reg [31:0] mtot;                     // output pixels M
+    reg [31:0] ntile;                    // columns to tile: Ng, or Cout in dw mode
+    reg [31:0] giter;                    // groups to iterate: G, or 1 in dw mode
+    reg [31:0] kch;                      // chunk length in k steps
+
+    // ------------------------------------------------------------------
+    // Divider (channels per group)
+    // ------------------------------------------------------------------
+    reg         div_start;
+    reg  [31:0] div_num, div_den;
+    wire        div_busy;
+    wire [31:0] div_q, div_r;
+    qa_div u_div (
+        .clk(clk), .rst_n(rst_n), .start(div_start), .num(div_num), .den(div_den),
+        .busy(div_busy), .quot(div_q), .rem(div_r)
+    );
+
+    // ------------------------------------------------------------------
+    // Descriptor checks (S_CHECK), same order as qa_desc_check_fields()
+    // ------------------------------------------------------------------
+    function in_range(input [31:0] v, input [7:0] t);
+        in_range = t == 8'd0 ? ($signed(v) >= -128 && $signed(v) <= 127) :
+                   t == 8'd1 ? ($signed(v) >= 0 && $signed(v) <= 255) : 1'b1;
+    endfunction
+
+    // conv_out_dim(in, pa, pb, k, stride, dil) == out
+    function odim_ok(input [31:0] in, input [15:0] pa, input [15:0] pb, input [15:0] k,
+                     input [15:0] stride, input [15:0] dil, input [31:0] out);
+        reg [63:0] padded, eff, lo, hi;
+        begin
+            padded = {32'd0, in} + {48'd0, pa} + {48'd0, pb};
+            eff = {48'd0, dil} * ({48'd0, k} - 64'd1) + 64'd1;
+            lo = ({32'd0, out} - 64'd1) * {48'd0, stride};
+            hi = {32'd0, out} * {48'd0, stride};
+            odim_ok = eff <= padded && lo <= padded - eff && padded - eff < hi;
+        end
+    endfunction
+
+    wire [63:0] k_full = {48'd0, f_kh} * {48'd0, f_kw} * {32'd0, cg};
+    wire [63:0] m_full = {32'd0, f_batch} * {32'd0, f_out_h} * {32'd0, f_out_w};
+    wire e_hdr = f_header[31:16] != 16'h5141 || f_header[15:8] != 8'd1 ||
+                 (f_header[7:0] != 8'd1 && f_header[7:0] != 8'd2);
+    wire e_flags = (f_flags & 8'hFE) != 8'd0;
+    wire e_type = f_in_type > 8'd1 || f_w_type > 8'd1 || f_out_type > 8'd2;
+    wire e_zero = f_batch == 0 || f_in_h == 0 || f_in_w == 0 || f_in_c == 0 || f_out_h == 0 ||
+                  f_out_w == 0 || f_out_c == 0 || f_groups == 0 || f_kh == 0 || f_kw == 0 ||
+                  f_sh == 0 || f_sw == 0 || f_dh == 0 || f_dw == 0;
+    wire e_gemm = f_batch != 1 || f_in_w != 1 || f_out_w != 1 || f_out_h != f_in_h ||
+                  f_groups != 1 || f_kh != 1 || f_kw != 1 || f_sh != 1 || f_sw != 1 ||
+                  f_dh != 1 || f_dw != 1 || f_pt != 0 || f_pl != 0 || f_pb != 0 || f_pr != 0;
+    wire e_conv = cg_rem != 0 || ng_rem != 0 ||
+                  !odim_ok(f_in_h, f_pt, f_pb, f_kh, f_sh, f_dh, f_out_h) ||
+                  !odim_ok(f_in_w, f_pl, f_pr, f_kw, f_sw, f_dw, f_out_w);
+    wire e_geom = is_gemm ? e_gemm : e_conv;
+    wire e_deep = k_full > 64'd33025;
+    wire e_zp = !in_range(f_in_zp, f_in_type) || !in_range(f_w_zp, f_w_type);
+    wire e_i32res = f_out_zp != 0 || f_act_min != 0 || f_act_max != 0 ||
+                    f_mult_addr != 0 || f_shift_addr != 0;
+    wire e_outq = !in_range(f_out_zp, f_out_type) || !in_range(f_act_min, f_out_type) ||
+                  !in_range(f_act_max, f_out_type) || $signed(f_act_min) > $signed(f_act_max);
+    wire e_biasres = !has_bias && f_bias_addr != 0;
+    wire e_align = (out_i32 && f_out_addr[1:0] != 2'd0) ||
+                   (has_bias && f_bias_addr[1:0] != 2'd0) ||
+                   (!out_i32 && (f_mult_addr[1:0] != 2'd0 || f_shift_addr[1:0] != 2'd0)) ||
+                   m_full[63:32] != 32'd0;
+    // depthwise mode: one input and one output channel per group
+    wire dw_ok = !is_gemm && cg == 32'd1 && ng == 32'd1 && COLS <= 16;
+    wire [15:0] check_code =
+        e_hdr ? E_HEADER : e_flags ? E_RESERVED : e_type ? E_TYPE : e_zero ? E_SHAPE :
+        e_geom ? E_SHAPE : e_deep ? E_DEEP : e_zp ? E_QUANT :
+        (out_i32 && e_i32res) ? E_RESERVED : (!out_i32 && e_outq) ? E_QUANT :
+        e_biasres ? E_RESERVED : e_align ? E_ADDRESS : E_NONE;
+
+    // ------------------------------------------------------------------
+    // Tiling state
+    // ------------------------------------------------------------------
+    reg [31:0] g, n0, m0, k0;
+    reg [31:0] nabs0;                       // first absolute output channel of the tile
+    reg [31:0] t_b, t_oh, t_ow;             // first pixel of the tile
+    reg [15:0] ck_kh, ck_kw;                // walk state at the chunk start
+    reg [31:0] ck_ci;
+    reg [15:0] ce_kh, ce_kw;                // walk state at the chunk end
+    reg [31:0] ce_ci;
+    reg  [1:0] b_ok;                        // B lanes of buffer i hold this channel tile
+
+    // Operand buffers are double-buffered: the loader fills buffer lbuf while
+    // the array works on buffer cbuf. sb_* describe a filled buffer.
+    reg        lbuf, cbuf;
+    reg  [1:0] sb_full;
+    reg  [31:0] sb_klen [0:1];
+    reg  [31:0] sb_m0 [0:1];
+    reg  [31:0] sb_nabs0 [0:1];
+    reg  [7:0] sb_rows [0:1];
+    reg  [7:0] sb_cols [0:1];
+    reg  [1:0] sb_clear, sb_last;
+    // compute side
+    localparam [1:0] C_IDLE = 2'd0, C_RUN = 2'd1, C_WAIT = 2'd2;
+    reg  [1:0] cst;
+    reg  [31:0] c_len, c_m0, c_nabs0;
+    reg  [7:0] c_rows, c_cols;
+    reg        c_last;
+    reg  [3:0] c_wait;
+
+    wire [31:0] m_left = mtot - m0;
+    wire [31:0] n_left = ntile - n0;
+    wire [31:0] k_left = kdep - k0;
+    wire [7:0]  rows_v = m_left >= ROWS ? ROWS[7:0] : m_left[7:0];
+    wire [7:0]  cols_v = n_left >= COLS ? COLS[7:0] : n_left[7:0];
+    wire [31:0] klen = k_left >= kch ? kch : k_left;
+    wire        one_chunk = kdep <= kch;
+
+    // ------------------------------------------------------------------
+    // Run generator: one contiguous byte run (or a zero-point fill) per cycle
+    // ------------------------------------------------------------------
+    reg [2:0]  gm;
+    reg [31:0] gcnt;                        // row (A), column or k (B), param index
+    reg [31:0] r_b, r_oh, r_ow;             // pixel of the current row
+    reg [15:0] w_kh, w_kw;                  // receptive-field walk
+    reg [31:0] w_ci, w_k;
+
+    // A run
+    wire [31:0] a_runlen_k = (cg - w_ci) < (klen - w_k) ? (cg - w_ci) : (klen - w_k);
+    wire signed [47:0] a_ih = $signed({16'd0, r_oh} * {32'd0, f_sh}) - $signed({32'd0, f_pt}) +
+                              $signed({16'd0, w_kh} * {32'd0, f_dh});
+    wire signed [47:0] a_iw = $signed({16'd0, r_ow} * {32'd0, f_sw}) - $signed({32'd0, f_pl}) +
+                              $signed({16'd0, w_kw} * {32'd0, f_dw});
+    wire        a_inside = a_ih >= 0 && a_ih < $signed({16'd0, f_in_h}) &&
+                           a_iw >= 0 && a_iw < $signed({16'd0, f_in_w});
+    wire [63:0] a_pix = ({32'd0, r_b} * {32'd0, f_in_h} + {16'd0, a_ih[47:0]}) * {32'd0, f_in_w} +
+                        {16'd0, a_iw[47:0]};
+    wire [31:0] a_chan = dwm ? n0 : g * cg + w_ci;
+    wire [63:0] a_addr = mem_base + f_in_addr + a_pix * {32'd0, f_in_c} + {32'd0, a_chan};
+    wire [16:0] a_len = dwm ? {9'd0, cols_v} : a_runlen_k[16:0];
+    wire [16:0] a_pos = dwm ? {w_k[12:0], 4'd0} : w_k[16:0];
+    wire        a_row_end = w_k + a_runlen_k >= klen;
+    wire        a_last = a_row_end && gcnt + 1 >= {24'd0, rows_v};
+
+    // B run
+    wire [63:0] b_addr_conv = mem_base + f_w_addr + ({32'd0, nabs0} + {32'd0, gcnt}) * {32'd0, kdep} +
+                              {32'd0, k0};
+    wire [63:0] b_addr_gemm = mem_base + f_w_addr + ({32'd0, k0} + {32'd0, gcnt}) * {32'd0, f_out_c} +
+                              {32'd0, n0};
+    wire        b_last = is_gemm ? gcnt + 1 >= klen : gcnt + 1 >= {24'd0, cols_v};
+
+    // param runs: 0 bias, 1 mult, 2 shift
+    wire [63:0] p_addr = mem_base + {{30'd0, nabs0, 2'd0}} +
+                         (gcnt == 0 ? f_bias_addr : gcnt == 1 ? f_mult_addr : f_shift_addr);
+    wire        p_skip = (gcnt == 0 && !has_bias) || (gcnt != 0 && out_i32);
+
+    reg         run_valid, run_fill;
+    reg [63:0]  run_addr;
+    reg [16:0]  run_len, run_pos;
+    reg [1:0]   run_dst;
+    reg [4:0]   run_lane;
+    always @(*) begin
+        run_valid = 1'b0;
+        run_fill = 1'b0;
+        run_addr = 64'd0;
+        run_len = 17'd0;
+        run_pos = 17'd0;
+        run_dst = D_REG;
+        run_lane = 5'd0;
+        case (gm)
+        GM_DESC: begin
+            run_valid = 1'b1;
+            run_addr = mem_base + desc_addr + {25'd0, di, 7'd0};
+            run_len = 17'd128;
+        end
+        GM_PARAM: begin
+            run_valid = !p_skip;
+            run_addr = p_addr;
+            run_len = {7'd0, cols_v, 2'd0};
+            run_pos = gcnt == 0 ? 17'd128 : gcnt == 1 ? 17'd192 : 17'd256;
+        end
+        GM_A: begin
+            run_valid = 1'b1;
+            run_fill = !a_inside;
+            run_addr = a_addr;
+            run_len = a_len;
+            run_pos = a_pos;
+            run_dst = D_A;
+            run_lane = gcnt[4:0];
+        end
+        GM_B: begin
+            run_valid = 1'b1;
+            run_addr = is_gemm ? b_addr_gemm : b_addr_conv;
+            run_len = is_gemm ? {9'd0, cols_v} : klen[16:0];
+            run_pos = is_gemm ? gcnt[16:0] : 17'd0;
+            run_dst = is_gemm ? D_BT : D_B;
+            run_lane = gcnt[4:0];
+        end
+        default: ;
+        endcase
+    end
+
+    // ------------------------------------------------------------------
+    // AR issuer and run metadata FIFO
+    // ------------------------------------------------------------------
+    // 64 runs in flight cover the memory latency even for one-beat runs
+    localparam MQ = 64;
+    reg [45:0] mq [0:MQ-1];  // {fill, dst, lane, pos, len, off}
+    reg [6:0]  mq_wp, mq_rp;
+    wire [6:0] mq_cnt = mq_wp - mq_rp;
+    wire       mq_full = mq_cnt == MQ;
+    wire       mq_empty = mq_cnt == 0;
+
+    reg [63:0] iss_addr;      // next beat address (16-byte aligned)
+    reg [16:0] iss_beats;     // beats still to request
+    wire [4:0] iss_win = 5'd16 - {1'b0, iss_addr[7:4]};
+    wire [16:0] iss_blen = iss_beats < {12'd0, iss_win} ? iss_beats : {12'd0, iss_win};
+    assign m_axi_arvalid = iss_beats != 0;
+    assign m_axi_araddr = iss_addr;
+    wire [16:0] iss_blen_m1 = iss_blen - 17'd1;
+    assign m_axi_arlen = iss_blen_m1[7:0];
+    assign m_axi_arsize = 3'd4;
+    assign m_axi_arburst = 2'b01;
+    wire       ar_hs = m_axi_arvalid && m_axi_arready;
+    wire       iss_free = iss_beats == 0 || (ar_hs && iss_blen == iss_beats);
+    wire [16:0] run_beats = ({13'd0, run_addr[3:0]} + run_len + 17'd15) >> 4;
+    wire       run_take = run_valid && !mq_full && (run_fill || iss_free);
+    wire       gen_adv = (run_take || (gm == GM_PARAM && p_skip));
+
+    // ------------------------------------------------------------------
+    // R consumer: realign each beat to its destination, write the SRAMs
+    // ------------------------------------------------------------------
+    wire [45:0] hd = mq[mq_rp[5:0]];
+    wire        hd_fill = hd[45];
+    wire [1:0]  hd_dst = hd[44:43];
+    wire [4:0]  hd_lane = hd[42:38];
+    wire [16:0] hd_pos = hd[37:21];
+    wire [16:0] hd_len = hd[20:4];
+    wire [3:0]  hd_off = hd[3:0];
+    reg  [16:0] c_cnt;                      // bytes of the head run done
+    wire [4:0]  c_s = (c_cnt == 0 && !hd_fill) ? {1'b0, hd_off} : 5'd0;
+    wire [4:0]  c_avail = 5'd16 - c_s;
+    wire [16:0] c_rem = hd_len - c_cnt;
+    wire        c_lastb = c_rem <= {12'd0, c_avail};
+    wire [4:0]  c_v = c_lastb ? c_rem[4:0] : c_avail;
+    assign m_axi_rready = !mq_empty && !hd_fill;
+    wire        c_fire = !mq_empty && (hd_fill || m_axi_rvalid);
+    wire [7:0]  zp_byte = f_in_zp[7:0];
+    wire [127:0] c_src = hd_fill ? {16{zp_byte}} : (m_axi_rdata >> {c_s, 3'd0});
+    wire [16:0] c_p = hd_pos + c_cnt;
+    // along-lane placement: bytes land at c_p .. c_p + v - 1
+    wire [255:0] c_win = {128'd0, c_src} << {c_p[3:0], 3'd0};
+    wire [31:0]  c_mask = ((32'd1 << c_v) - 32'd1) << c_p[3:0];
+    // transposed placement (GEMM B): run byte j goes to lane j
+    wire [255:0] c_twin = {128'd0, c_src} << {c_cnt[4:0], 3'd0};
+    wire [31:0]  c_tmask = ((32'd1 << c_v) - 32'd1) << c_cnt[4:0];
+    reg          rd_err;
+
+    // ------------------------------------------------------------------
+    // Operand SRAMs and the array
+    // ------------------------------------------------------------------
+    reg  [31:0]          kk;                // compute step
+    reg                  comp_v, comp_v1;
+    reg                  comp_clear, comp_clear1;
+    wire [BANK_AW:0]     a_raddr = {cbuf, dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
+    wire [BANK_AW:0]     b_raddr = {cbuf, kk[BANK_AW+3:4]};
+    wire [ROWS*128-1:0]  a_words;
+    wire [ROWS*8-1:0]    a_bytes;
+    wire [COLS*8-1:0]    b_bytes;
+    // one write bus shared by all lanes; transposed writes pick their byte
+    wire                 wr_t = hd_dst == D_BT;
+    wire [BANK_AW:0]     wr_addr = {lbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wa_addr = {lbuf, c_p[BANK_AW+3:4]};
+
+    genvar gi;
+    generate
+        for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_abank
+            qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
+                .clk(clk),
+                .we(c_fire && hd_dst == D_A && hd_lane == gi),
+                .waddr(wa_addr), .wdata(c_win), .wbe(c_mask),
+                .raddr(a_raddr), .rsel(kk[3:0]), .rdata(a_words[gi*128 +: 128]),
+                .rbyte(a_bytes[gi*8 +: 8])
+            );
+        end
+        for (gi = 0; gi < COLS; gi = gi + 1) begin : g_bbank
+            wire [127:0] tdata = {16{c_twin[gi*8 +: 8]}};
+            wire [31:0]  tbe = {16'd0, 16'd1 << hd_pos[3:0]};
+            wire [127:0] b_word_unused;
+            qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
+                .clk(clk),
+                .we(c_fire && ((hd_dst == D_B && hd_lane == gi) || (wr_t && c_tmask[gi]))),
+                .waddr(wr_addr),
+                .wdata(wr_t ? {128'd0, tdata} : c_win),
+                .wbe(wr_t ? tbe : c_mask),
+                .raddr(b_raddr), .rsel(kk[3:0]), .rdata(b_word_unused),
+                .rbyte(b_bytes[gi*8 +: 8])
+            );
+        end
+    endgenerate
+
+    wire             arr_snap;
+    wire [COLS*32-1:0] arr_rd;
+    qa_array #(.ROWS(ROWS), .COLS(COLS), .IDX_W(IDX_W)) u_array (
+        .clk(clk), .en(comp_v1), .clear(comp_clear1), .dw(dwm), .snap(arr_snap),
+        .a_bytes(a_bytes), .a_words(a_words), .b_bytes(b_bytes),
+        .a_signed(f_in_type == 8'd0), .b_signed(f_w_type == 8'd0),
+        .a_zp(f_in_zp[8:0]), .b_zp(f_w_zp[8:0]),
+        .rd_row(dq_r[IDX_W-1:0]), .rd_data(arr_rd)
+    );
+
+    // ------------------------------------------------------------------
+    // Drain: array -> (+bias) -> requant -> row buffer
+    // ------------------------------------------------------------------
+    // The drain issues one row per cycle into the requant units; finished
+    // rows wait in a small FIFO for the write DMA.
+    localparam [1:0] DR_IDLE = 2'd0, DR_RUN = 2'd1;
+    localparam RQD = 8;
+    reg  [1:0]  dst;                        // drain state (runs beside the next tile)
+    reg  [7:0]  dq_r, dr_r1;                // next row to issue, row being read
+    reg  [3:0]  rq_infl;                    // rows inside the requant pipeline
+    reg  [511:0] rf_data [0:RQD-1];
+    reg  [7:0]  rf_row [0:RQD-1];
+    reg  [3:0]  rf_wp, rf_rp;
+    wire [3:0]  rf_cnt = rf_wp - rf_rp;
+    wire        dr_issue = dst == DR_RUN && dq_r < drows && rf_cnt + rq_infl < RQD;
+    reg  [31:0] dm0, dnabs0;                // tile being drained
+    reg  [7:0]  drows, dcols;
+    reg         dr_v1;
+    // one requant unit per column: a whole row per cycle
+    wire [COLS-1:0]    rq_ov;
+    wire [COLS*32-1:0] rq_oy;
+    wire [COLS*8-1:0]  rq_tags;
+    genvar rc;
+    generate
+        for (rc = 0; rc < COLS; rc = rc + 1) begin : g_rq
+            wire [31:0] bias_c = has_bias ? biasv[rc*32 +: 32] : 32'd0;
+            qa_requant #(.TAG_W(8)) u_requant (
+                .clk(clk), .in_valid(dr_v1), .in_tag(dr_r1),
+                .in_x(arr_rd[rc*32 +: 32] + bias_c),
+                .in_mult(multv[rc*32 +: 32]), .in_shift(shiftv[rc*32 +: 32]),
+                .in_zp(f_out_zp), .in_min(f_act_min), .in_max(f_act_max), .in_bypass(out_i32),
+                .out_valid(rq_ov[rc]), .out_tag(rq_tags[rc*8 +: 8]), .out_y(rq_oy[rc*32 +: 32])
+            );
+        end
+    endgenerate
+    wire [511:0] rowbuf = rf_data[rf_rp[2:0]];
+    wire [7:0]   rq_row = rq_tags[7:0];
+    reg  [511:0] rq_packed;
+    integer pk;
+    always @(*) begin
+        rq_packed = rq_oy;
+        if (!out_i32) begin
+            rq_packed = 512'd0;
+            for (pk = 0; pk < COLS; pk = pk + 1)
+                rq_packed[pk*8 +: 8] = rq_oy[pk*32 +: 8];
+        end
+    end
+
+    // requant parameter check of the loaded channel tile
+    reg p_bad;
+    integer pc;
+    always @(*) begin
+        p_bad = 1'b0;
+        for (pc = 0; pc < COLS; pc = pc + 1)
+            if (pc < cols_v && !out_i32) begin
+                if (multv[pc*32 +: 32] != 0 && multv[pc*32 + 30 +: 2] != 2'b01)
+                    p_bad = 1'b1;
+                if ($signed(shiftv[pc*32 +: 32]) < -31 || $signed(shiftv[pc*32 +: 32]) > 30)
+                    p_bad = 1'b1;
+            end
+    end
+
+    // ------------------------------------------------------------------
+    // Write DMA: one output row (<= 64 bytes) per store
+    // ------------------------------------------------------------------
+    wire [2:0]   osz = out_i32 ? 3'd4 : 3'd1;
+    wire [31:0]  st_m = dm0 + {24'd0, rf_row[rf_rp[2:0]]};
+    wire [63:0]  st_addr = mem_base + f_out_addr +
+                           ({32'd0, st_m} * {32'd0, f_out_c} + {32'd0, dnabs0}) * {61'd0, osz};
+    wire [6:0]   st_len = out_i32 ? {dcols[4:0], 2'd0} : dcols[6:0];
+    wire [63:0]  st_base = {st_addr[63:4], 4'd0};
+    wire [6:0]   st_nb7 = ({3'd0, st_addr[3:0]} + st_len + 7'd15) >> 4;
+    wire [2:0]   st_nb = st_nb7[2:0];
+    wire [639:0] st_wide = {128'd0, rowbuf} << {st_addr[3:0], 3'd0};
+    wire [79:0]  st_be = ((80'd1 << st_len) - 80'd1) << st_addr[3:0];
+    reg  [2:0]   aw_i, w_i;
+    reg  [31:0]  bcnt;
+    reg          wr_err;
+    wire [63:0]  aw_a = st_base + {57'd0, aw_i, 4'd0};
+    wire [4:0]   aw_win = 5'd16 - {1'b0, aw_a[7:4]};
+    wire [2:0]   aw_rem = st_nb - aw_i;
+    wire [2:0]   aw_blen = {2'd0, aw_rem} < aw_win ? aw_rem : aw_win[2:0];
+    wire         st_act = rf_cnt != 4'd0;
+    assign m_axi_awvalid = st_act && aw_i < st_nb;
+    assign m_axi_awaddr = aw_a;
+    wire [2:0]   aw_blen_m1 = aw_blen - 3'd1;
+    assign m_axi_awlen = {5'd0, aw_blen_m1};
+    assign m_axi_awsize = 3'd4;
+    assign m_axi_awburst = 2'b01;
+    wire         aw_hs = m_axi_awvalid && m_axi_awready;
+    wire [63:0]  w_a = st_base + {57'd0, w_i, 4'd0};
+    assign m_axi_wvalid = st_act && w_i < aw_i;
+    assign m_axi_wdata = st_wide[w_i*128 +: 128];
+    assign m_axi_wstrb = st_be[w_i*16 +: 16];
+    assign m_axi_wlast = w_i + 3'd1 == st_nb || w_a[7:4] == 4'hF;
+    wire         w_hs = m_axi_wvalid && m_axi_wready;
+    assign m_axi_bready = 1'b1;
+    wire         b_hs = m_axi_bvalid;
+
+    // ------------------------------------------------------------------
+    // Idle detection of the load path
+    // ------------------------------------------------------------------
+    wire load_idle = gm == GM_NONE && iss_beats == 0 && mq_empty;
+    assign ap_idle = st == S_IDLE;
+    assign arr_snap = cst == C_WAIT && c_wait == 4'd0 && c_last && dst == DR_IDLE;
+    wire   all_idle = sb_full == 2'b00 && cst == C_IDLE && dst == DR_IDLE;
+    // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
+    // control slave in the same cycle, so ap_start is low again in S_IDLE.
+    assign ap_done = st == S_DONE;
+    assign ap_ready = st == S_DONE;
+
+    // ------------------------------------------------------------------
+    // Sequencer
+    // ------------------------------------------------------------------
+    integer bi;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            st <= S_IDLE;
+            cycles <= 64'd0;
+            macs <= 64'd0;
+            stalls <= 64'd0;
+            status <= 32'd0;
+            di <= 32'd0;
+            err_code <= E_NONE;
+            gm <= GM_NONE;
+            gcnt <= 32'd0;
+            mq_wp <= 7'd0;
+            mq_rp <= 7'd0;
+            iss_addr <= 64'd0;
+            iss_beats <= 17'd0;
+            c_cnt <= 17'd0;
+            rd_err <= 1'b0;
+            wr_err <= 1'b0;
+            bcnt <= 32'd0;
+            aw_i <= 3'd0;
+            w_i <= 3'd0;
+            comp_v <= 1'b0;
+            comp_v1 <= 1'b0;
+            comp_clear <= 1'b0;
+            comp_clear1 <= 1'b0;
+            kk <= 32'd0;
+            dr_v1 <= 1'b0;
+            dst <= DR_IDLE;
+            dq_r <= 8'd0;
+            dr_r1 <= 8'd0;
+            rq_infl <= 4'd0;
+            rf_wp <= 4'd0;
+            rf_rp <= 4'd0;
+            div_start <= 1'b0;
+            div_num <= 32'd0;
+            div_den <= 32'd0;
+            b_ok <= 2'b00;
+            lbuf <= 1'b0;
+            cbuf <= 1'b0;
+            sb_full <= 2'b00;
+            cst <= C_IDLE;
+        end else begin
+            div_start <= 1'b0;
+            if (st != S_IDLE) begin
+                cycles <= cycles + 64'd1;
+                if (st == S_FETCH || st == S_FETCHW || st == S_PARAM || st == S_PARAMW ||
+                    ((st == S_LOAD || st == S_LWAIT) && cst == C_IDLE) || st == S_DESCEND)
+                    stalls <= stalls + 64'd1;
+            end
+
+            // ---- AR issuer ----
+            if (ar_hs) begin
+                iss_addr <= iss_addr + {43'd0, iss_blen, 4'd0};
+                iss_beats <= iss_beats - iss_blen;
+            end
+            if (run_take) begin
+                mq[mq_wp[5:0]] <= {run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
+                mq_wp <= mq_wp + 7'd1;
+                if (!run_fill) begin
+                    iss_addr <= {run_addr[63:4], 4'd0};
+                    iss_beats <= run_beats;
+                end
+            end
+
+            // ---- R consumer ----
+            if (c_fire) begin
+                if (!hd_fill && m_axi_rresp != 2'b00)
+                    rd_err <= 1'b1;
+                if (hd_dst == D_REG) begin
+                    for (bi = 0; bi < 16; bi = bi + 1) begin
+                        if (c_mask[bi])
+                            prm[c_p[8:4]][bi*8 +: 8] <= c_win[bi*8 +: 8];
+                        if (c_mask[16 + bi])
+                            prm[c_p[8:4] + 5'd1][bi*8 +: 8] <= c_win[128 + bi*8 +: 8];
+                    end
+                end
+                if (c_lastb) begin
+                    c_cnt <= 17'd0;
+                    mq_rp <= mq_rp + 7'd1;
+                end else begin
+                    c_cnt <= c_cnt + {12'd0, c_v};
+                end
+            end
+
+            // ---- write responses ----
+            if (aw_hs && !b_hs)
+                bcnt <= bcnt + 32'd1;
+            else if (!aw_hs && b_hs)
+                bcnt <= bcnt - 32'd1;
+            if (b_hs && m_axi_bresp != 2'b00)
+                wr_err <= 1'b1;
+
+            // ---- generator walk ----
+            if (gen_adv) begin
+                case (gm)
+                GM_DESC: gm <= GM_NONE;
+                GM_PARAM: begin
+                    gcnt <= gcnt + 32'd1;
+                    if (gcnt == 32'd2)
+                        gm <= GM_NONE;
+                end
+                GM_A: begin
+                    if (a_row_end) begin
+                        ce_kh <= w_kh;
+                        ce_kw <= w_kw;
+                        ce_ci <= w_ci;
+                        // restart the walk for the next row
+                        w_kh <= ck_kh;
+                        w_kw <= ck_kw;
+                        w_ci <= ck_ci;
+                        w_k <= 32'd0;
+                        if (r_ow + 1 == f_out_w) begin
+                            r_ow <= 32'd0;
+                            if (r_oh + 1 == f_out_h) begin
+                                r_oh <= 32'd0;
+                                r_b <= r_b + 32'd1;
+                            end else begin
+                                r_oh <= r_oh + 32'd1;
+                            end
+                        end else begin
+                            r_ow <= r_ow + 32'd1;
+                        end
+                        gcnt <= gcnt + 32'd1;
+                        if (a_last) begin
+                            gcnt <= 32'd0;
+                            gm <= b_ok[lbuf] ? GM_NONE : GM_B;
+                        end
+                    end else begin
+                        w_k <= w_k + a_runlen_k;
+                    end
+                    // channel / tap walk (the end state of a row is the next chunk's start)
+                    if (w_ci + a_runlen_k == cg) begin
+                        if (a_row_end) begin
+                            ce_ci <= 32'd0;
+                        end else begin
+                            w_ci <= 32'd0;
+                        end
+                        if ({16'd0, w_kw} + 1 == {16'd0, f_kw}) begin
+                            if (a_row_end) begin
+                                ce_kw <= 16'd0;
+                                ce_kh <= w_kh + 16'd1;
+                            end else begin
+                                w_kw <= 16'd0;
+                                w_kh <= w_kh + 16'd1;
+                            end
+                        end else begin
+                            if (a_row_end)
+                                ce_kw <= w_kw + 16'd1;
+                            else
+                                w_kw <= w_kw + 16'd1;
+                        end
+                    end else begin
+                        if (a_row_end)
+                            ce_ci <= w_ci + a_runlen_k;
+                        else
+                            w_ci <= w_ci + a_runlen_k;
+                    end
+                end
+                GM_B: begin
+                    gcnt <= gcnt + 32'd1;
+                    if (b_last) begin
+                        gm <= GM_NONE;
+                        b_ok[lbuf] <= one_chunk;
+                    end
+                end
+                default: ;
+                endcase
+            end
+
+            // ---- compute pipeline ----
+            comp_v1 <= comp_v;
+            comp_clear1 <= comp_clear;
+            if (comp_v1)
+                macs <= macs + {48'd0, {8'd0, c_rows} * {8'd0, c_cols}};
+
+            // ---- drain pipeline ----
+            dr_v1 <= dr_issue;
+            dr_r1 <= dq_r;
+            if (dr_issue)
+                dq_r <= dq_r + 8'd1;
+            if (dr_issue && !rq_ov[0])
+                rq_infl <= rq_infl + 4'd1;
+            else if (!dr_issue && rq_ov[0])
+                rq_infl <= rq_infl - 4'd1;
+            if (rq_ov[0]) begin
+                rf_data[rf_wp[2:0]] <= rq_packed;
+                rf_row[rf_wp[2:0]] <= rq_row;
+                rf_wp <= rf_wp + 4'd1;
+            end
+
+            // ---- compute: one reduction step per cycle over a filled buffer ----
+            case (cst)
+            C_IDLE: if (sb_full[cbuf]) begin
+                c_len <= sb_klen[cbuf];
+                c_last <= sb_last[cbuf];
+                c_m0 <= sb_m0[cbuf];
+                c_nabs0 <= sb_nabs0[cbuf];
+                c_rows <= sb_rows[cbuf];
+                c_cols <= sb_cols[cbuf];
+                comp_clear <= sb_clear[cbuf];
+                comp_v <= 1'b1;
+                kk <= 32'd0;
+                cst <= C_RUN;
+            end
+            C_RUN: begin
+                kk <= kk + 32'd1;
+                comp_clear <= 1'b0;
+                if (kk + 1 >= c_len) begin
+                    comp_v <= 1'b0;
+                    c_wait <= 4'd2;
+                    cst <= C_WAIT;
+                end
+            end
+            default: begin  // C_WAIT: the last steps leave the array pipeline
+                if (c_wait != 4'd0)
+                    c_wait <= c_wait - 4'd1;
+                if (c_wait == 4'd0 && (!c_last || dst == DR_IDLE)) begin
+                    if (c_last) begin
+                        // the tile is complete: snapshot to the drain
+                        dm0 <= c_m0;
+                        dnabs0 <= c_nabs0;
+                        drows <= c_rows;
+                        dcols <= c_cols;
+                        dq_r <= 8'd0;
+                        dst <= DR_RUN;
+                    end
+                    sb_full[cbuf] <= 1'b0;
+                    cbuf <= ~cbuf;
+                    cst <= C_IDLE;
+                end
+            end
+            endcase
+
+            // ---- drain: shadow accumulators -> requant -> row stores ----
+            // write DMA: store the row at the head of the FIFO
+            if (st_act) begin
+                if (aw_hs)
+                    aw_i <= aw_i + aw_blen;
+                if (w_hs)
+                    w_i <= w_i + 3'd1;
+                if (w_hs && w_i + 3'd1 == st_nb) begin
+                    aw_i <= 3'd0;
+                    w_i <= 3'd0;
+                    rf_rp <= rf_rp + 4'd1;
+                end
+            end
+            if (dst == DR_RUN && dq_r >= drows && rq_infl == 4'd0 && rf_cnt == 4'd0 && !dr_v1)
+                dst <= DR_IDLE;
+
+            case (st)
+            S_IDLE: begin
+                if (ap_start) begin
+                    cycles <= 64'd0;
+                    macs <= 64'd0;
+                    stalls <= 64'd0;
+                    status <= 32'd0;
+                    di <= 32'd0;
+                    rd_err <= 1'b0;
+                    wr_err <= 1'b0;
+                    if (desc_count == 0) begin
+                        st <= S_DONE;
+                    end else begin
+                        gm <= GM_DESC;
+                        st <= S_FETCH;
+                    end
+                end
+            end
+            S_FETCH: if (load_idle) st <= S_FETCHW;
+            S_FETCHW: begin
+                if (rd_err) begin
+                    err_code <= E_ADDRESS;
+                    st <= S_FAIL;
+                end else begin
+                    div_start <= 1'b1;
+                    div_num <= f_in_c;
+                    div_den <= f_groups;
+                    st <= S_DIV1;
+                end
+            end
+            S_DIV1: st <= S_DIV1W;
+            S_DIV1W: if (!div_busy) begin
+                cg <= div_q;
+                cg_rem <= div_r;
+                div_start <= 1'b1;
+                div_num <= f_out_c;
+                div_den <= f_groups;
+                st <= S_DIV2;
+            end
+            S_DIV2: st <= S_DIV2W;
+            S_DIV2W: if (!div_busy) begin
+                ng <= div_q;
+                ng_rem <= div_r;
+                st <= S_CHECK;
+            end
+            S_CHECK: begin
+                if (check_code != E_NONE) begin
+                    err_code <= check_code;
+                    st <= S_FAIL;
+                end else begin
+                    dwm <= dw_ok;
+                    kdep <= k_full[31:0];
+                    mtot <= m_full[31:0];
+                    ntile <= dw_ok ? f_out_c : ng;
+                    giter <= dw_ok ? 32'd1 : f_groups;
+                    kch <= dw_ok ? BANK_WORDS : KCB;
+                    g <= 32'd0;
+                    n0 <= 32'd0;
+                    st <= S_PARAM;
+                end
+            end
+            S_PARAM: if (all_idle) begin
+                // new channel tile, once compute and drain are done with the
+                // old one: (re)load params, reset the pixel tiles
+                nabs0 <= g * ng + n0;
+                m0 <= 32'd0;
+                k0 <= 32'd0;
+                t_b <= 32'd0;
+                t_oh <= 32'd0;
+                t_ow <= 32'd0;
+                ck_kh <= 16'd0;
+                ck_kw <= 16'd0;
+                ck_ci <= 32'd0;
+                b_ok <= 2'b00;
+                gcnt <= 32'd0;
+                gm <= GM_PARAM;
+                st <= S_PARAMW;
+            end
+            S_PARAMW: if (load_idle && gm == GM_NONE) st <= S_PCHECK;
+            S_PCHECK: begin
+                if (rd_err) begin
+                    err_code <= E_ADDRESS;
+                    st <= S_FAIL;
+                end else if (p_bad) begin
+                    err_code <= E_REQUANT;
+                    st <= S_FAIL;
+                end else begin
+                    // the A walk of the first chunk
+                    r_b <= t_b;
+                    r_oh <= t_oh;
+                    r_ow <= t_ow;
+                    w_kh <= ck_kh;
+                    w_kw <= ck_kw;
+                    w_ci <= ck_ci;
+                    w_k <= 32'd0;
+                    st <= S_LWAIT;
+                end
+            end
+            S_LWAIT: if (!sb_full[lbuf]) begin
+                gcnt <= 32'd0;
+                gm <= GM_A;
+                st <= S_LOAD;
+            end
+            S_LOAD: if (load_idle) begin
+                if (rd_err) begin
+                    err_code <= E_ADDRESS;
+                    st <= S_FAIL;
+                end else begin
+                    // hand the filled buffer to the array
+                    sb_full[lbuf] <= 1'b1;
+                    sb_klen[lbuf] <= klen;
+                    sb_clear[lbuf] <= k0 == 0;
+                    sb_last[lbuf] <= k0 + klen >= kdep;
+                    sb_m0[lbuf] <= m0;
+                    sb_nabs0[lbuf] <= nabs0;
+                    sb_rows[lbuf] <= rows_v;
+                    sb_cols[lbuf] <= cols_v;
+                    lbuf <= ~lbuf;
+                    if (k0 + klen < kdep) begin
+                        // next chunk of the same tile
+                        k0 <= k0 + klen;
+                        ck_kh <= ce_kh;
+                        ck_kw <= ce_kw;
+                        ck_ci <= ce_ci;
+                        r_b <= t_b;
+                        r_oh <= t_oh;
+                        r_ow <= t_ow;
+                        w_kh <= ce_kh;
+                        w_kw <= ce_kw;
+                        w_ci <= ce_ci;
+                        w_k <= 32'd0;
+                        st <= S_LWAIT;
+                    end else if (m0 + ROWS < mtot) begin
+                        // next pixel tile: the row walk ended on its first pixel
+                        m0 <= m0 + ROWS;
+                        t_b <= r_b;
+                        t_oh <= r_oh;
+                        t_ow <= r_ow;
+                        k0 <= 32'd0;
+                        ck_kh <= 16'd0;
+                        ck_kw <= 16'd0;
+                        ck_ci <= 32'd0;
+                        w_kh <= 16'd0;
+                        w_kw <= 16'd0;
+                        w_ci <= 32'd0;
+                        w_k <= 32'd0;
+                        st <= S_LWAIT;
+                    end else if (n0 + COLS < ntile) begin
+                        n0 <= n0 + COLS;
+                        st <= S_PARAM;
+                    end else if (g + 1 < giter) begin
+                        n0 <= 32'd0;
+                        g <= g + 32'd1;
+                        st <= S_PARAM;
+                    end else begin
+                        st <= S_DESCEND;
+                    end
+                end
+            end
+            S_DESCEND: begin
+                if (all_idle && bcnt == 0 && !aw_hs) begin
+                    if (wr_err) begin
+                        err_code <= E_ADDRESS;
+                        st <= S_FAIL;
+                    end else if (di + 1 < desc_count) begin
+                        di <= di + 32'd1;
+                        gm <= GM_DESC;
+                        st <= S_FETCH;
+                    end else begin
+                        st <= S_DONE;
+                    end
+                end
+            end
+            S_FAIL: begin
+                if (load_idle && bcnt == 0 && all_idle) begin
+                    status <= {di[15:0], err_code};
+                    st <= S_DONE;
+                end
+            end
+            S_DONE: st <= S_IDLE;
+            default: st <= S_IDLE;
+            endcase
+        end
+    end
+endmodule
+
+`default_nettype wire
