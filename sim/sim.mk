@@ -99,3 +99,11 @@ bench-sim: $(SIM_SO) $(SIM_BENCH_BIN)
 	$(PYTHON) bench/sim_summary.py bench/results/sim_headline.json bench/results/sim_resnet50.json \
 		bench/results/sim_mobilenetv2.json bench/results/sim_bert.json > bench/results/sim_summary.json
 	cat bench/results/sim_summary.json
+
+# The model is found next to libqaccel (<libdir>/qaccel/) or, for the static
+# CLI, at <bindir>/../lib/qaccel/: install it where both look.
+.PHONY: install-sim
+install: install-sim
+install-sim: $(SIM_SO)
+	install -d $(DESTDIR)$(LIBDIR)/qaccel
+	install -m 0755 $(SIM_SO) $(DESTDIR)$(LIBDIR)/qaccel/libqaccel_sim.so

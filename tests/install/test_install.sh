@@ -27,4 +27,11 @@ cc -std=c11 -Wall -Werror hello_qaccel.c $(pkg-config --cflags qaccel) "$prefix/
 	$(pkg-config --static --libs-only-l qaccel | sed 's/-lqaccel//') -o hello_static
 ./hello_static | grep -q ": 4 5 10 11" || fail "static build gave a wrong result"
 "$prefix/bin/qaccel" version | grep -q qaccel || fail "installed CLI does not run"
+# Every built backend that can run here works from the installed layout.
+for dev in ref hls sim; do
+	"$prefix/bin/qaccel" info --list | grep -qx $dev || continue
+	"$prefix/bin/qaccel" selftest --device $dev --cases 8 >/dev/null || fail "installed CLI: $dev selftest"
+	LD_LIBRARY_PATH="$prefix/lib" QACCEL_DEVICE=$dev ./hello_shared | grep -q ": 4 5 10 11" \
+		|| fail "shared build on $dev gave a wrong result"
+done
 echo "install test: 1 passed, 0 failed"
