@@ -111,12 +111,11 @@ deps-check:
 	fi
 
 # ---- tests -------------------------------------------------------------------
+# Every suite runs even if an earlier one fails; the last line sums them up.
 test: deps-check
 	$(MAKE) all
-	$(MAKE) test-c
-	$(MAKE) test-c BUILD=$(BUILD)/asan SANITIZE=1 OPT=-O1
-	$(if $(TEST_TARGETS),$(MAKE) $(TEST_TARGETS))
-	@echo "make test: all suites passed"
+	@tools/run_suites.sh "$(MAKE) --no-print-directory" test-c \
+		"test-c BUILD=$(BUILD)/asan SANITIZE=1 OPT=-O1" $(TEST_TARGETS)
 
 test-long: test $(LONG_TEST_TARGETS)
 
