@@ -3,6 +3,9 @@
 // an odd half so that a 16-byte AXI beat landing at any byte alignment
 // (touching words w and w+1) is written in one cycle, one write port per
 // half. Byte write enables, one registered read port (word granular).
+// Each half is kept as two memories, one per operand buffer (the top address
+// bit), so that a write can go to both buffers at once (wdup) with still one
+// write port per memory.
 `default_nettype none
 
 module qa_bank #(
@@ -11,6 +14,7 @@ module qa_bank #(
 ) (
     input  wire          clk,
     input  wire          we,
+    input  wire          wdup,   // write the same bytes in the other buffer too
     input  wire [AW-1:0] waddr,  // word w; the high half goes to w+1
     input  wire [255:0]  wdata,
     input  wire [31:0]   wbe,
@@ -19,8 +23,11 @@ module qa_bank #(
     output reg  [127:0]  rdata,
     output reg  [7:0]    rbyte
 );
-    reg [127:0] mem_even [0:WORDS/2-1];
-    reg [127:0] mem_odd [0:WORDS/2-1];
+    localparam HW = WORDS / 4;   // words per half per buffer
+    reg [127:0] mem_even0 [0:HW-1];
+    reg [127:0] mem_even1 [0:HW-1];
+    reg [127:0] mem_odd0 [0:HW-1];
+    reg [127:0] mem_odd1 [0:HW-1];
 
     // word w and w+1: one is even, one is odd
     wire [AW-1:0]   w1 = waddr + 1'b1;
@@ -36,16 +43,29 @@ module qa_bank #(
     wire            even_we = we && (w_odd ? hi_ok : 1'b1);
     wire            odd_we = we && (w_odd ? 1'b1 : hi_ok);
 
+    wire            even_b = even_a[AW-2];
+    wire            odd_b = odd_a[AW-2];
+    wire [AW-3:0]   even_l = even_a[AW-3:0];
+    wire [AW-3:0]   odd_l = odd_a[AW-3:0];
+
     integer i;
     always @(posedge clk) begin
-        if (even_we)
+        if (even_we && (wdup || !even_b))
             for (i = 0; i < 16; i = i + 1)
                 if (even_be[i])
-                    mem_even[even_a][i*8 +: 8] <= even_d[i*8 +: 8];
-        if (odd_we)
+                    mem_even0[even_l][i*8 +: 8] <= even_d[i*8 +: 8];
+        if (even_we && (wdup || even_b))
+            for (i = 0; i < 16; i = i + 1)
+                if (even_be[i])
+                    mem_even1[even_l][i*8 +: 8] <= even_d[i*8 +: 8];
+        if (odd_we && (wdup || !odd_b))
             for (i = 0; i < 16; i = i + 1)
                 if (odd_be[i])
-                    mem_odd[odd_a][i*8 +: 8] <= odd_d[i*8 +: 8];
+                    mem_odd0[odd_l][i*8 +: 8] <= odd_d[i*8 +: 8];
+        if (odd_we && (wdup || odd_b))
+            for (i = 0; i < 16; i = i + 1)
+                if (odd_be[i])
+                    mem_odd1[odd_l][i*8 +: 8] <= odd_d[i*8 +: 8];
     end
 
     // registered reads straight out of each half (block-RAM friendly), the
@@ -54,8 +74,8 @@ module qa_bank #(
     reg         odd_sel;
     reg [3:0]   rsel_q;
     always @(posedge clk) begin
-        even_q <= mem_even[raddr[AW-1:1]];
-        odd_q <= mem_odd[raddr[AW-1:1]];
+        even_q <= raddr[AW-1] ? mem_even1[raddr[AW-2:1]] : mem_even0[raddr[AW-2:1]];
+        odd_q <= raddr[AW-1] ? mem_odd1[raddr[AW-2:1]] : mem_odd0[raddr[AW-2:1]];
         odd_sel <= raddr[0];
         rsel_q <= rsel;
     end

@@ -235,11 +235,17 @@ module qa_core #(
     reg [15:0] ce_kh, ce_kw;                // walk state at the chunk end
     reg [31:0] ce_ci;
     reg  [1:0] b_ok;                        // B lanes of buffer i hold this channel tile
+    reg        b_dup;                       // the B runs also fill the other buffer
 
     // Operand buffers are double-buffered: the loader fills buffer lbuf while
     // the array works on buffer cbuf. sb_* describe a filled buffer.
-    reg        lbuf, cbuf;
-    reg  [1:0] sb_full;
+    // The generator moves on to the other buffer as soon as it has issued
+    // the runs of one (sb_pend: runs in flight), even while the array still
+    // computes on it; the R consumer writes a buffer only once the array has
+    // released it and marks it full when its last run retires (wbuf: buffer
+    // being written).
+    reg        lbuf, cbuf, wbuf;
+    reg  [1:0] sb_full, sb_pend;
     reg  [31:0] sb_klen [0:1];
     reg  [31:0] sb_m0 [0:1];
     reg  [31:0] sb_nabs0 [0:1];
@@ -351,7 +357,7 @@ module qa_core #(
     // ------------------------------------------------------------------
     // 64 runs in flight cover the memory latency even for one-beat runs
     localparam MQ = 64;
-    reg [45:0] mq [0:MQ-1];  // {fill, dst, lane, pos, len, off}
+    reg [47:0] mq [0:MQ-1];  // {dup, bend, fill, dst, lane, pos, len, off}
     reg [6:0]  mq_wp, mq_rp;
     wire [6:0] mq_cnt = mq_wp - mq_rp;
     wire       mq_full = mq_cnt == MQ;
@@ -372,11 +378,15 @@ module qa_core #(
     wire [16:0] run_beats = ({13'd0, run_addr[3:0]} + run_len + 17'd15) >> 4;
     wire       run_take = run_valid && !mq_full && (run_fill || iss_free);
     wire       gen_adv = (run_take || (gm == GM_PARAM && p_skip));
+    // the last run of an operand buffer
+    wire       run_bend = (gm == GM_A && a_last && b_ok[lbuf]) || (gm == GM_B && b_last);
 
     // ------------------------------------------------------------------
     // R consumer: realign each beat to its destination, write the SRAMs
     // ------------------------------------------------------------------
-    wire [45:0] hd = mq[mq_rp[5:0]];
+    wire [47:0] hd = mq[mq_rp[5:0]];
+    wire        hd_dup = hd[47];
+    wire        hd_bend = hd[46];
     wire        hd_fill = hd[45];
     wire [1:0]  hd_dst = hd[44:43];
     wire [4:0]  hd_lane = hd[42:38];
@@ -389,8 +399,11 @@ module qa_core #(
     wire [16:0] c_rem = hd_len - c_cnt;
     wire        c_lastb = c_rem <= {12'd0, c_avail};
     wire [4:0]  c_v = c_lastb ? c_rem[4:0] : c_avail;
-    assign m_axi_rready = !mq_empty && !hd_fill;
-    wire        c_fire = !mq_empty && (hd_fill || m_axi_rvalid);
+    // Operand runs are issued while the array still works on their buffer;
+    // their data waits (back-pressure on R) until the array releases it.
+    wire        c_block = hd_dst != D_REG && sb_full[wbuf];
+    assign m_axi_rready = !mq_empty && !hd_fill && !c_block;
+    wire        c_fire = !mq_empty && !c_block && (hd_fill || m_axi_rvalid);
     wire [7:0]  zp_byte = f_in_zp[7:0];
     wire [127:0] c_src = hd_fill ? {16{zp_byte}} : (m_axi_rdata >> {c_s, 3'd0});
     wire [16:0] c_p = hd_pos + c_cnt;
@@ -415,15 +428,15 @@ module qa_core #(
     wire [COLS*8-1:0]    b_bytes;
     // one write bus shared by all lanes; transposed writes pick their byte
     wire                 wr_t = hd_dst == D_BT;
-    wire [BANK_AW:0]     wr_addr = {lbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
-    wire [BANK_AW:0]     wa_addr = {lbuf, c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wr_addr = {wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wa_addr = {wbuf, c_p[BANK_AW+3:4]};
 
     genvar gi;
     generate
         for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_abank
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
-                .we(c_fire && hd_dst == D_A && hd_lane == gi),
+                .we(c_fire && hd_dst == D_A && hd_lane == gi), .wdup(1'b0),
                 .waddr(wa_addr), .wdata(c_win), .wbe(c_mask),
                 .raddr(a_raddr), .rsel(kk[3:0]), .rdata(a_words[gi*128 +: 128]),
                 .rbyte(a_bytes[gi*8 +: 8])
@@ -436,6 +449,7 @@ module qa_core #(
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
                 .we(c_fire && ((hd_dst == D_B && hd_lane == gi) || (wr_t && c_tmask[gi]))),
+                .wdup(hd_dup),
                 .waddr(wr_addr),
                 .wdata(wr_t ? {128'd0, tdata} : c_win),
                 .wbe(wr_t ? tbe : c_mask),
@@ -560,7 +574,7 @@ module qa_core #(
     wire load_idle = gm == GM_NONE && iss_beats == 0 && mq_empty;
     assign ap_idle = st == S_IDLE;
     assign arr_snap = cst == C_WAIT && c_wait == 4'd0 && c_last && dst == DR_IDLE;
-    wire   all_idle = sb_full == 2'b00 && cst == C_IDLE && dst == DR_IDLE;
+    wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && dst == DR_IDLE;
     // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
     // control slave in the same cycle, so ap_start is low again in S_IDLE.
     assign ap_done = st == S_DONE;
@@ -607,9 +621,12 @@ module qa_core #(
             div_num <= 32'd0;
             div_den <= 32'd0;
             b_ok <= 2'b00;
+            b_dup <= 1'b0;
             lbuf <= 1'b0;
             cbuf <= 1'b0;
+            wbuf <= 1'b0;
             sb_full <= 2'b00;
+            sb_pend <= 2'b00;
             cst <= C_IDLE;
         end else begin
             div_start <= 1'b0;
@@ -625,8 +642,18 @@ module qa_core #(
                 iss_addr <= iss_addr + {43'd0, iss_blen, 4'd0};
                 iss_beats <= iss_beats - iss_blen;
             end
+            if (run_take && run_bend) begin
+                sb_pend[lbuf] <= 1'b1;
+                sb_klen[lbuf] <= klen;
+                sb_clear[lbuf] <= k0 == 0;
+                sb_last[lbuf] <= k0 + klen >= kdep;
+                sb_m0[lbuf] <= m0;
+                sb_nabs0[lbuf] <= nabs0;
+                sb_rows[lbuf] <= rows_v;
+                sb_cols[lbuf] <= cols_v;
+            end
             if (run_take) begin
-                mq[mq_wp[5:0]] <= {run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
+                mq[mq_wp[5:0]] <= {gm == GM_B && b_dup, run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
                 mq_wp <= mq_wp + 7'd1;
                 if (!run_fill) begin
                     iss_addr <= {run_addr[63:4], 4'd0};
@@ -649,6 +676,14 @@ module qa_core #(
                 if (c_lastb) begin
                     c_cnt <= 17'd0;
                     mq_rp <= mq_rp + 7'd1;
+                    if (hd_bend) begin
+                        // the buffer's data is complete: hand it to the array
+                        // unless a read failed (the sequencer then fails)
+                        sb_pend[wbuf] <= 1'b0;
+                        if (!rd_err && (hd_fill || m_axi_rresp == 2'b00))
+                            sb_full[wbuf] <= 1'b1;
+                        wbuf <= ~wbuf;
+                    end
                 end else begin
                     c_cnt <= c_cnt + {12'd0, c_v};
                 end
@@ -696,6 +731,10 @@ module qa_core #(
                         if (a_last) begin
                             gcnt <= 32'd0;
                             gm <= b_ok[lbuf] ? GM_NONE : GM_B;
+                            // weights kept across pixel tiles go to both
+                            // buffers at once when the other one is free (no
+                            // data in it or on the way)
+                            b_dup <= one_chunk && !sb_full[~lbuf] && !sb_pend[~lbuf];
                         end
                     end else begin
                         w_k <= w_k + a_runlen_k;
@@ -733,6 +772,8 @@ module qa_core #(
                     if (b_last) begin
                         gm <= GM_NONE;
                         b_ok[lbuf] <= one_chunk;
+                        if (b_dup)
+                            b_ok[~lbuf] <= 1'b1;
                     end
                 end
                 default: ;
@@ -829,6 +870,11 @@ module qa_core #(
                     di <= 32'd0;
                     rd_err <= 1'b0;
                     wr_err <= 1'b0;
+                    // operand buffers restart in sync (a failed run can leave
+                    // a loaded buffer that was never computed)
+                    lbuf <= 1'b0;
+                    cbuf <= 1'b0;
+                    wbuf <= 1'b0;
                     if (desc_count == 0) begin
                         st <= S_DONE;
                     end else begin
@@ -880,7 +926,10 @@ module qa_core #(
                     st <= S_PARAM;
                 end
             end
-            S_PARAM: if (all_idle) begin
+            S_PARAM: if (all_idle && rd_err) begin
+                err_code <= E_ADDRESS;
+                st <= S_FAIL;
+            end else if (all_idle) begin
                 // new channel tile, once compute and drain are done with the
                 // old one: (re)load params, reset the pixel tiles
                 nabs0 <= g * ng + n0;
@@ -917,25 +966,23 @@ module qa_core #(
                     st <= S_LWAIT;
                 end
             end
-            S_LWAIT: if (!sb_full[lbuf]) begin
+            S_LWAIT: if (rd_err) begin
+                err_code <= E_ADDRESS;
+                st <= S_FAIL;
+            end else if (!sb_pend[lbuf] && (!sb_full[lbuf] || (cst != C_IDLE && cbuf == lbuf))) begin
+                // the buffer is free, or the array has taken its metadata and
+                // computes on it (the new data waits for its release)
                 gcnt <= 32'd0;
                 gm <= GM_A;
                 st <= S_LOAD;
             end
-            S_LOAD: if (load_idle) begin
+            S_LOAD: if (gm == GM_NONE) begin
+                // the buffer's runs are all issued (sb_pend): walk on to the
+                // next chunk/tile while its data arrives
                 if (rd_err) begin
                     err_code <= E_ADDRESS;
                     st <= S_FAIL;
                 end else begin
-                    // hand the filled buffer to the array
-                    sb_full[lbuf] <= 1'b1;
-                    sb_klen[lbuf] <= klen;
-                    sb_clear[lbuf] <= k0 == 0;
-                    sb_last[lbuf] <= k0 + klen >= kdep;
-                    sb_m0[lbuf] <= m0;
-                    sb_nabs0[lbuf] <= nabs0;
-                    sb_rows[lbuf] <= rows_v;
-                    sb_cols[lbuf] <= cols_v;
                     lbuf <= ~lbuf;
                     if (k0 + klen < kdep) begin
                         // next chunk of the same tile
@@ -980,7 +1027,7 @@ module qa_core #(
             end
             S_DESCEND: begin
                 if (all_idle && bcnt == 0 && !aw_hs) begin
-                    if (wr_err) begin
+                    if (wr_err || rd_err) begin
                         err_code <= E_ADDRESS;
                         st <= S_FAIL;
                     end else if (di + 1 < desc_count) begin
