@@ -189,31 +189,42 @@ static void load_dw(const uint8_t *mem, const struct qa_hls_geom *g, const struc
 	}
 }
 
-/* Weights of kernel row ky for the block's channels: wrow[kx][o]. */
-static void load_dw_w(const uint8_t *mem, const struct qa_hls_geom *g,
-		      const struct qa_hls_step *s, int16_t wrow[TK][TN])
+/*
+ * kc consecutive weight bytes of each of `cols` OHWI rows starting at row
+ * `row0`, offset `koff` into each row: dst[e][c]. Rows past `cols` (up to a
+ * whole array width) are zero so padded columns compute nothing.
+ */
+static void load_w_rows(const uint8_t *mem, const struct qa_hls_geom *g, uint64_t row0,
+			uint64_t koff, uint32_t kc, uint32_t cols, int16_t dst[TK][TN])
 {
-	uint32_t cols_pad = CEIL_DIV(s->cols, COLS) * COLS;
-	uint32_t o, beat, j;
+	uint32_t cols_pad = CEIL_DIV(cols, COLS) * COLS;
+	uint32_t c, beat, j;
 
-	for (o = 0; o < cols_pad; o++) {
+	for (c = 0; c < cols_pad; c++) {
 		QA_PRAGMA(HLS LOOP_TRIPCOUNT min=16 max=64 avg=64)
-		uint64_t src = g->w_addr + ((uint64_t)s->n0 + o) * g->k + (uint64_t)s->k0 * s->kc;
-		uint32_t valid = o < s->cols;
+		uint64_t src = g->w_addr + (row0 + c) * g->k + koff;
+		uint32_t valid = c < cols;
 
-		for (beat = 0; beat < CEIL_DIV(s->kc, BEAT); beat++) {
+		for (beat = 0; beat < CEIL_DIV(kc, BEAT); beat++) {
 			QA_PRAGMA(HLS PIPELINE II=1)
-			QA_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=1 avg=1)
+			QA_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=16 avg=16)
 			for (j = 0; j < BEAT; j++) {
 				QA_PRAGMA(HLS UNROLL)
-				uint32_t kx = beat * BEAT + j;
+				uint32_t e = beat * BEAT + j;
 
-				if (kx < s->kc)
-					wrow[kx][o] = valid ? decode8(mem[src + kx], g->b_flip,
-								      g->b_off) : 0;
+				if (e < kc)
+					dst[e][c] = valid ? decode8(mem[src + e], g->b_flip,
+								    g->b_off) : 0;
 			}
 		}
 	}
+}
+
+/* Weights of kernel row ky (= s->k0) for the block's channels: wrow[kx][o]. */
+static void load_dw_w(const uint8_t *mem, const struct qa_hls_geom *g,
+		      const struct qa_hls_step *s, int16_t wrow[TK][TN])
+{
+	load_w_rows(mem, g, s->n0, (uint64_t)s->k0 * s->kc, s->kc, s->cols, wrow);
 }
 
 /* Every II=stride_w iteration: one ROWS x COLS sub-tile of pixels x channels at tap kx. */
@@ -359,7 +370,7 @@ static void load_b(const uint8_t *mem, const struct qa_hls_geom *g, const struct
 		   int16_t bbuf[TK][TN])
 {
 	uint32_t cols_pad = CEIL_DIV(s->cols, COLS) * COLS;
-	uint32_t kk, c, beat, j;
+	uint32_t kk, beat, j;
 
 	if (g->dw) {
 		load_dw_w(mem, g, s, bbuf);
@@ -385,25 +396,7 @@ static void load_b(const uint8_t *mem, const struct qa_hls_geom *g, const struct
 		}
 		return;
 	}
-	for (c = 0; c < cols_pad; c++) {
-		QA_PRAGMA(HLS LOOP_TRIPCOUNT min=16 max=64 avg=64)
-		uint64_t src = g->w_addr +
-			((uint64_t)g->group * g->n + s->n0 + c) * g->k + s->k0;
-		uint32_t valid = c < s->cols;
-
-		for (beat = 0; beat < CEIL_DIV(s->kc, BEAT); beat++) {
-			QA_PRAGMA(HLS PIPELINE II=1)
-			QA_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=16 avg=16)
-			for (j = 0; j < BEAT; j++) {
-				QA_PRAGMA(HLS UNROLL)
-				uint32_t e = beat * BEAT + j;
-
-				if (e < s->kc)
-					bbuf[e][c] = valid ? decode8(mem[src + e], g->b_flip,
-								     g->b_off) : 0;
-			}
-		}
-	}
+	load_w_rows(mem, g, (uint64_t)g->group * g->n + s->n0, s->k0, s->kc, s->cols, bbuf);
 }
 
 /* The MAC array: every II=1 iteration is one ROWS x COLS sub-tile at depth kk. */
