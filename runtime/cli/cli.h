@@ -44,6 +44,9 @@ int cli_dtype(const struct cli_opts *o, const char *name, enum qaccel_dtype *t, 
 
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Operands from whole buffers: input, weights, bias, multiplier, shift, output (NULL = absent). */
+void cli_operands(struct qaccel_operands *ops, qaccel_buffer *const b[6]);
+
 int cmd_gemm(int argc, char **argv);
 int cmd_conv2d(int argc, char **argv);
 int cmd_info(int argc, char **argv);

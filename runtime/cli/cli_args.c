@@ -173,6 +173,17 @@ int cli_dtype(const struct cli_opts *o, const char *name, enum qaccel_dtype *t, 
 	return 0;
 }
 
+void cli_operands(struct qaccel_operands *ops, qaccel_buffer *const b[6])
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->input.buf = b[0];
+	ops->weights.buf = b[1];
+	ops->bias.buf = b[2];
+	ops->multiplier.buf = b[3];
+	ops->shift.buf = b[4];
+	ops->output.buf = b[5];
+}
+
 int cli_device_name(const struct cli_opts *o, char *buf, size_t len)
 {
 	const char *dev = cli_get(o, "device");

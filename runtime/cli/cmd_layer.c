@@ -257,13 +257,7 @@ static int run_layer(const struct cli_opts *o, struct layer *l)
 	    (l->shift_buf && upload(cmd, dev, "shift", l->shift_buf, 4ull * l->channels, &b[4])) ||
 	    upload(cmd, dev, "output", NULL, out_bytes, &b[5]))
 		goto out;
-	memset(&ops, 0, sizeof(ops));
-	ops.input.buf = b[0];
-	ops.weights.buf = b[1];
-	ops.bias.buf = b[2];
-	ops.multiplier.buf = b[3];
-	ops.shift.buf = b[4];
-	ops.output.buf = b[5];
+	cli_operands(&ops, b);
 	err = qaccel_job_create(dev, &job);
 	if (err) {
 		cli_error(cmd, "cannot create a job: %s", qaccel_strerror(err));

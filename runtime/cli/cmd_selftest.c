@@ -177,7 +177,6 @@ static int add_case(qaccel_device *dev, qaccel_job *job, struct st_case *t, qacc
 	size_t vec = 4ull * t->l.c.out_c;
 	int err;
 
-	memset(&ops, 0, sizeof(ops));
 	err = qaccel_buffer_alloc(dev, t->in_bytes, &b[0]);
 	err = err ? err : qaccel_buffer_write(b[0], 0, t->in, t->in_bytes);
 	err = err ? err : qaccel_buffer_alloc(dev, t->w_bytes, &b[1]);
@@ -195,12 +194,7 @@ static int add_case(qaccel_device *dev, qaccel_job *job, struct st_case *t, qacc
 	err = err ? err : qaccel_buffer_alloc(dev, t->out_bytes, &b[5]);
 	if (err)
 		return err;
-	ops.input.buf = b[0];
-	ops.weights.buf = b[1];
-	ops.bias.buf = b[2];
-	ops.multiplier.buf = b[3];
-	ops.shift.buf = b[4];
-	ops.output.buf = b[5];
+	cli_operands(&ops, b);
 	if (t->l.is_gemm) {
 		struct qaccel_gemm g = { t->l.c.in_h, t->l.c.out_c, t->l.c.in_c };
 
