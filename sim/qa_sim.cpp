@@ -144,6 +144,18 @@ static void drive_outputs(qa_sim *s)
 	t->m_axi_bresp = bv ? s->bq.front().resp : 0;
 }
 
+/* Drive the clock to `level`, settle the model, record the trace, advance time. */
+static void clock_edge(qa_sim *s, int level)
+{
+	s->top->clk = level;
+	s->top->eval();
+#if VM_TRACE
+	if (s->tfp)
+		s->tfp->dump(s->ctx->time());
+#endif
+	s->ctx->timeInc(1);
+}
+
 static void tick(qa_sim *s)
 {
 	Vqa_top *t = s->top;
@@ -188,13 +200,7 @@ static void tick(qa_sim *s)
 			memcpy(wbeat + 4 * i, &w, 4);
 		}
 
-	t->clk = 1;
-	t->eval();
-#if VM_TRACE
-	if (s->tfp)
-		s->tfp->dump(s->ctx->time());
-#endif
-	s->ctx->timeInc(1);
+	clock_edge(s, 1);
 
 	if (!t->rst_n) {
 		s->rq.clear();
@@ -252,13 +258,7 @@ static void tick(qa_sim *s)
 		s->credit = 4.0 * kBeat;
 
 	drive_outputs(s);
-	t->clk = 0;
-	t->eval();
-#if VM_TRACE
-	if (s->tfp)
-		s->tfp->dump(s->ctx->time());
-#endif
-	s->ctx->timeInc(1);
+	clock_edge(s, 0);
 }
 
 QA_SIM_API void qa_sim_config_default(qa_sim_config *cfg)
