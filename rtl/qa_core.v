@@ -8,20 +8,28 @@
 // group: Y[m][n] = sum_k A[m][k] * B[k][n] where m runs over output pixels
 // (batch, oh, ow), n over the group's output channels and
 // k = (kh, kw, ci) over the receptive field. GEMM is the 1x1 special case
-// (H = M, W = 1, Cin = K). Per tile of ROWS pixels x COLS channels:
+// (H = M, W = 1, Cin = K). Channels go in blocks of up to NBMAX tiles of COLS
+// (as many as the B lanes hold), pixels in tiles of ROWS:
 //   1. the loader streams each pixel's receptive field in runs of contiguous
-//      channels (padding taps become fills with the input zero point) into
-//      A lane r, and the weights of each column (OHWI: contiguous along k)
-//      into B lane c, or, for GEMM (B is [K][N]), one row of COLS bytes per
-//      k spread across the B lanes; up to 64 runs are in flight on AXI,
-//   2. the array runs one reduction step per cycle (k-chunks of up to KCB
-//      bytes accumulate in place); the operand SRAMs are double-buffered so
-//      the next chunk/tile loads while the array computes,
-//   3. a finished tile is copied to shadow accumulators and drained (a row
-//      per cycle through COLS requant units, a row FIFO, the write DMA)
-//      while the next tile accumulates.
-// Weights stay in the B lanes across the pixel tiles of a channel tile when
-// the reduction fits one chunk. Depthwise (one input and one output channel
+//      bytes (a whole kernel row when it lies inside the image; padding taps
+//      become fills with the input zero point) into A lane r, and the
+//      block's weights (OHWI: contiguous along k) into the B lanes, column c
+//      of tile j in lane c at offset j * ceil(K/16) words, or, for GEMM
+//      (B is [K][N]), one row of up to COLS bytes per (k, tile) spread across
+//      the lanes; up to 64 runs are in flight on AXI,
+//   2. the array runs one reduction step per cycle, one pass per channel tile
+//      of the block over the same activations (so A is read from memory once
+//      per block, not once per channel tile); reductions deeper than a chunk
+//      (KCB bytes) accumulate in place over chunks, one tile per block; the A
+//      SRAMs are double-buffered so the next chunk/pixel tile loads while the
+//      array computes,
+//   3. a finished tile is copied to shadow accumulators in the cycle the next
+//      tile's first step clears them, and drained (a row per cycle through
+//      COLS requant units, a row FIFO, the write DMA) while the next tile
+//      accumulates.
+// The weights of a block stay in the B lanes across all its pixel tiles
+// when they fit both halves (and K takes at most two chunks); otherwise each
+// chunk brings its own weights. Depthwise (one input and one output channel
 // per group) maps channels across the columns: A lane r holds, per tap, the
 // 16 channels of the tile, so every column works on its own channel.
 `default_nettype none
@@ -74,6 +82,10 @@ module qa_core #(
     output wire         m_axi_bready
 );
     localparam KCB = BANK_WORDS * 16;    // reduction bytes per lane per chunk
+    // A channel block is up to NBMAX channel tiles whose weights share the B
+    // lanes, so each pixel tile's activations, loaded once, feed NBMAX passes.
+    localparam NBMAX = 4;
+    localparam PW = NBMAX * COLS / 4;     // 128-bit words per parameter vector
     localparam IDX_W = $clog2(ROWS);      // row index of the drain read port
 
     // error codes (include/qaccel_hw.h)
@@ -97,14 +109,24 @@ module qa_core #(
     reg [15:0] err_code;
 
     // ------------------------------------------------------------------
-    // Register file: descriptor (words 0-7), bias (8-11), mult (12-15),
-    // shift (16-19) of the current channel tile.
+    // Register file: descriptor (words 0-7), then two parameter slots, each
+    // the bias, mult and shift of one channel block (PW words each): the next
+    // block's parameters load while the last tiles of the current one drain.
     // ------------------------------------------------------------------
-    reg [127:0] prm [0:19];
+    reg [127:0] prm [0:127];
     wire [1023:0] dsc = {prm[7], prm[6], prm[5], prm[4], prm[3], prm[2], prm[1], prm[0]};
-    wire [511:0]  biasv = {prm[11], prm[10], prm[9], prm[8]};
-    wire [511:0]  multv = {prm[15], prm[14], prm[13], prm[12]};
-    wire [511:0]  shiftv = {prm[19], prm[18], prm[17], prm[16]};
+    // element (slot * NBMAX * COLS + channel in block), 32 bits each
+    wire [2*PW*128-1:0] biasf, multf, shiftf;
+    genvar pwi, psl;
+    generate
+        for (psl = 0; psl < 2; psl = psl + 1) begin : g_slot
+            for (pwi = 0; pwi < PW; pwi = pwi + 1) begin : g_prm
+                assign biasf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + pwi];
+                assign multf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + PW + pwi];
+                assign shiftf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + 2*PW + pwi];
+            end
+        end
+    endgenerate
 
     wire [31:0] f_header = dsc[0 +: 32];
     wire [7:0]  f_in_type = dsc[32 +: 8];
@@ -155,6 +177,7 @@ module qa_core #(
     reg [31:0] ntile;                    // columns to tile: Ng, or Cout in dw mode
     reg [31:0] giter;                    // groups to iterate: G, or 1 in dw mode
     reg [31:0] kch;                      // chunk length in k steps
+    reg [31:0] rowbytes;                 // bytes of one kernel row: kw * channels per group
 
     // ------------------------------------------------------------------
     // Divider (channels per group)
@@ -234,8 +257,12 @@ module qa_core #(
     reg [31:0] ck_ci;
     reg [15:0] ce_kh, ce_kw;                // walk state at the chunk end
     reg [31:0] ce_ci;
-    reg  [1:0] b_ok;                        // B lanes of buffer i hold this channel tile
-    reg        b_dup;                       // the B runs also fill the other buffer
+    reg  [1:0] b_ok;                        // B lanes hold chunk i of this channel block
+    reg  [2:0] nb;                          // channel tiles in the block (1..NBMAX)
+    reg  [7:0] bcols;                       // channels in the block
+    reg  [15:0] kwords;                     // SRAM words per column: ceil(K / 16)
+    reg  [2:0] gsub;                        // GEMM B: channel tile of the next run
+    reg  [BANK_AW+1:0] gboff;               // B: SRAM word offset of the next run's sub-block
 
     // Operand buffers are double-buffered: the loader fills buffer lbuf while
     // the array works on buffer cbuf. sb_* describe a filled buffer.
@@ -247,26 +274,54 @@ module qa_core #(
     reg        lbuf, cbuf, wbuf;
     reg  [1:0] sb_full, sb_pend;
     reg  [31:0] sb_klen [0:1];
+    reg  [BANK_AW:0] sb_k0w [0:1];
     reg  [31:0] sb_m0 [0:1];
     reg  [31:0] sb_nabs0 [0:1];
     reg  [7:0] sb_rows [0:1];
     reg  [7:0] sb_cols [0:1];
+    reg  [2:0] sb_nb [0:1];
+    reg        sb_slot [0:1];
     reg  [1:0] sb_clear, sb_last;
     // compute side
-    localparam [1:0] C_IDLE = 2'd0, C_RUN = 2'd1, C_WAIT = 2'd2;
-    reg  [1:0] cst;
+    localparam C_IDLE = 1'b0, C_RUN = 1'b1;
+    reg        cst;
     reg  [31:0] c_len, c_m0, c_nabs0;
-    reg  [7:0] c_rows, c_cols;
-    reg        c_last;
-    reg  [3:0] c_wait;
+    reg  [7:0] c_rows, c_cols;            // c_cols: channels of the whole block
+    reg        c_last, c_clear;
+    reg  [2:0] c_nb, cj;                    // passes over the buffer, current pass
+    reg  [BANK_AW:0] c_boff;                // B word offset of pass cj (< 2 * BANK_WORDS)
+    reg  [BANK_AW:0] c_k0w;                 // B word of the buffer's first k (kept blocks)
+    reg        c_slot;                      // parameter slot / B half of the buffer's block
 
     wire [31:0] m_left = mtot - m0;
     wire [31:0] n_left = ntile - n0;
     wire [31:0] k_left = kdep - k0;
     wire [7:0]  rows_v = m_left >= ROWS ? ROWS[7:0] : m_left[7:0];
-    wire [7:0]  cols_v = n_left >= COLS ? COLS[7:0] : n_left[7:0];
     wire [31:0] klen = k_left >= kch ? kch : k_left;
     wire        one_chunk = kdep <= kch;
+    // B stays in the lanes across pixel tiles when the block's weights fit
+    // both halves of the B lanes (one address space, not double-buffered:
+    // it is loaded once per channel block) and the reduction takes at most
+    // two chunks. Otherwise each chunk brings its own B into its buffer.
+    wire        b_keep = kwords <= 2 * BANK_WORDS && kdep <= {kch[30:0], 1'b0};
+    wire        b_chunk = k0 != 32'd0;      // chunk 0 or 1 of a kept block
+    // Blocks of up to 2048-deep reductions alternate two halves of the B
+    // space (and two parameter slots): the next block's weights load while
+    // the array still works on the current one.
+    wire        pf = !dwm && one_chunk && kwords <= BANK_WORDS / 2;
+    reg         slot;                       // slot of the block being loaded
+    wire [BANK_AW+1:0] bbase = (pf && slot) ? BANK_WORDS : 0;
+    // channel block: as many channel tiles as the B lanes hold (one chunk only)
+    wire [31:0] tiles_left = (n_left + COLS - 1) / COLS;
+    wire [17:0] kcap = pf ? BANK_WORDS : 2 * BANK_WORDS;
+    wire [2:0]  kfit = {kwords, 2'b0} <= kcap ? 3'd4 :
+                       ({kwords, 1'b0} + {1'b0, kwords}) <= kcap ? 3'd3 :
+                       {1'b0, kwords, 1'b0} <= kcap ? 3'd2 : 3'd1;
+    wire [2:0]  nb_fit = kfit < NBMAX ? kfit : NBMAX[2:0];
+    wire [2:0]  nb_v = (dwm || !one_chunk) ? 3'd1 :
+                       tiles_left < {29'd0, nb_fit} ? tiles_left[2:0] : nb_fit;
+    wire [31:0] bcols_all = {26'd0, nb_v, 3'd0} * (COLS / 8);
+    wire [7:0]  bcols_v = n_left < bcols_all ? n_left[7:0] : bcols_all[7:0];
 
     // ------------------------------------------------------------------
     // Run generator: one contiguous byte run (or a zero-point fill) per cycle
@@ -289,17 +344,46 @@ module qa_core #(
                         {16'd0, a_iw[47:0]};
     wire [31:0] a_chan = dwm ? n0 : g * cg + w_ci;
     wire [63:0] a_addr = mem_base + f_in_addr + a_pix * {32'd0, f_in_c} + {32'd0, a_chan};
-    wire [16:0] a_len = dwm ? {9'd0, cols_v} : a_runlen_k[16:0];
+    // A whole kernel row of taps is one contiguous run (NHWC, all channels of
+    // the group are the whole pixel, no dilation along w) when it lies inside
+    // the image: conv1-like layers with few channels issue 1 run, not kw.
+    wire        a_row_in = a_ih >= 0 && a_ih < $signed({16'd0, f_in_h}) && a_iw >= 0 &&
+                           a_iw + $signed({32'd0, f_kw}) <= $signed({16'd0, f_in_w});
+    wire        a_merge = !dwm && w_ci == 0 && w_kw == 0 && f_kw != 16'd1 && f_dw == 16'd1 &&
+                          cg == f_in_c && a_row_in && rowbytes <= klen - w_k;
+    wire [31:0] a_step = a_merge ? rowbytes : a_runlen_k;
+    // receptive-field walk after this run
+    reg  [31:0] nx_ci;
+    reg  [15:0] nx_kw, nx_kh;
+    always @(*) begin
+        nx_ci = w_ci + a_runlen_k;
+        nx_kw = w_kw;
+        nx_kh = w_kh;
+        if (a_merge || nx_ci == cg) begin
+            nx_ci = 32'd0;
+            if (a_merge || {16'd0, w_kw} + 1 == {16'd0, f_kw}) begin
+                nx_kw = 16'd0;
+                nx_kh = w_kh + 16'd1;
+            end else begin
+                nx_kw = w_kw + 16'd1;
+            end
+        end
+    end
+    wire [16:0] a_len = dwm ? {9'd0, bcols} : a_step[16:0];
     wire [16:0] a_pos = dwm ? {w_k[12:0], 4'd0} : w_k[16:0];
-    wire        a_row_end = w_k + a_runlen_k >= klen;
+    wire        a_row_end = w_k + a_step >= klen;
     wire        a_last = a_row_end && gcnt + 1 >= {24'd0, rows_v};
 
     // B run
     wire [63:0] b_addr_conv = mem_base + f_w_addr + ({32'd0, nabs0} + {32'd0, gcnt}) * {32'd0, kdep} +
                               {32'd0, k0};
     wire [63:0] b_addr_gemm = mem_base + f_w_addr + ({32'd0, k0} + {32'd0, gcnt}) * {32'd0, f_out_c} +
-                              {32'd0, n0};
-    wire        b_last = is_gemm ? gcnt + 1 >= klen : gcnt + 1 >= {24'd0, cols_v};
+                              {32'd0, n0} + {57'd0, gsub, 4'd0} * (COLS / 16);
+    // GEMM: one run per (k, channel tile); conv: one run per column of the block
+    wire [7:0]  b_sub_cols = bcols - {gsub, 4'd0} * (COLS / 16);
+    wire [7:0]  b_run_cols = b_sub_cols < COLS ? b_sub_cols : COLS[7:0];
+    wire        b_last = is_gemm ? gcnt + 1 >= klen && {29'd0, gsub} + 1 >= {29'd0, nb} :
+                                   gcnt + 1 >= {24'd0, bcols};
 
     // param runs: 0 bias, 1 mult, 2 shift
     wire [63:0] p_addr = mem_base + {{30'd0, nabs0, 2'd0}} +
@@ -328,8 +412,9 @@ module qa_core #(
         GM_PARAM: begin
             run_valid = !p_skip;
             run_addr = p_addr;
-            run_len = {7'd0, cols_v, 2'd0};
-            run_pos = gcnt == 0 ? 17'd128 : gcnt == 1 ? 17'd192 : 17'd256;
+            run_len = {7'd0, bcols, 2'd0};
+            run_pos = 17'd128 + (slot ? 17'd3 * PW * 16 : 17'd0) +
+                      (gcnt == 0 ? 17'd0 : gcnt == 1 ? PW * 16 : 2 * PW * 16);
         end
         GM_A: begin
             run_valid = 1'b1;
@@ -343,10 +428,11 @@ module qa_core #(
         GM_B: begin
             run_valid = 1'b1;
             run_addr = is_gemm ? b_addr_gemm : b_addr_conv;
-            run_len = is_gemm ? {9'd0, cols_v} : klen[16:0];
-            run_pos = is_gemm ? gcnt[16:0] : 17'd0;
+            run_len = is_gemm ? {9'd0, b_run_cols} : klen[16:0];
+            run_pos = {{(11-BANK_AW){1'b0}}, gboff, 4'd0} + (b_keep ? k0[16:0] : 17'd0) +
+                      (is_gemm ? gcnt[16:0] : 17'd0);
             run_dst = is_gemm ? D_BT : D_B;
-            run_lane = gcnt[4:0];
+            run_lane = is_gemm ? 5'd0 : gcnt[4:0] % COLS;
         end
         default: ;
         endcase
@@ -379,13 +465,13 @@ module qa_core #(
     wire       run_take = run_valid && !mq_full && (run_fill || iss_free);
     wire       gen_adv = (run_take || (gm == GM_PARAM && p_skip));
     // the last run of an operand buffer
-    wire       run_bend = (gm == GM_A && a_last && b_ok[lbuf]) || (gm == GM_B && b_last);
+    wire       run_bend = (gm == GM_A && a_last && b_ok[b_chunk]) || (gm == GM_B && b_last);
 
     // ------------------------------------------------------------------
     // R consumer: realign each beat to its destination, write the SRAMs
     // ------------------------------------------------------------------
     wire [47:0] hd = mq[mq_rp[5:0]];
-    wire        hd_dup = hd[47];
+    wire        hd_comb = hd[47];               // B run into the kept-block space
     wire        hd_bend = hd[46];
     wire        hd_fill = hd[45];
     wire [1:0]  hd_dst = hd[44:43];
@@ -418,17 +504,41 @@ module qa_core #(
     // ------------------------------------------------------------------
     // Operand SRAMs and the array
     // ------------------------------------------------------------------
+    // Issue stage: step kk of pass cj addresses the SRAMs while cst == C_RUN;
+    // the array takes the (registered) operands one cycle later.
     reg  [31:0]          kk;                // compute step
-    reg                  comp_v, comp_v1;
-    reg                  comp_clear, comp_clear1;
+    reg                  comp_v1, comp_clear1, comp_end1;
+    reg  [7:0]           comp_rows1, comp_cols1;
+    reg                  comp_slot1;
+    wire [BANK_AW:0]     b_word = c_boff + c_k0w + {1'b0, kk[BANK_AW+3:4]};
     wire [BANK_AW:0]     a_raddr = {cbuf, dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
-    wire [BANK_AW:0]     b_raddr = {cbuf, kk[BANK_AW+3:4]};
+    wire [BANK_AW:0]     b_raddr = b_keep ? b_word : {cbuf, kk[BANK_AW+3:4]};
+    wire [7:0]           cj_left = c_cols - {2'd0, cj, 3'd0} * (COLS / 8);
+    wire [7:0]           cj_cols = cj_left < COLS ? cj_left : COLS[7:0];
+    wire                 is_first = kk == 0 && c_clear;           // starts a new tile
+    wire                 is_pass_end = kk + 1 >= c_len;
+    wire                 is_buf_end = is_pass_end && {29'd0, cj} + 1 >= {29'd0, c_nb};
+    // A finished tile waits (snap_pend) until the drain is free; a new tile's
+    // first step (which clears the accumulators) may only enter the array
+    // when that snapshot happens no later than the same cycle.
+    reg                  snap_pend;
+    reg  [31:0]          e_m0, e_nabs0, p_m0, p_nabs0;   // ending / pending tile
+    reg  [7:0]           e_rows, e_cols, p_rows, p_cols;
+    reg  [3:0]           e_j, p_j;                    // {slot, channel tile in block}
+    // (With one-step passes a tile can be pending while the one before it is
+    // snapped this cycle: that snapshot makes the drain busy for the next.)
+    wire                 snap_hold = (snap_pend && comp_end1) ||
+                                     ((snap_pend || comp_end1) && dst != DR_IDLE);
+    wire                 step_go = cst == C_RUN && !(is_first && snap_hold);
+    wire                 buf_next = cst == C_IDLE ? cbuf : ~cbuf;
+    wire                 c_take = sb_full[buf_next] && (cst == C_IDLE || (step_go && is_buf_end));
     wire [ROWS*128-1:0]  a_words;
     wire [ROWS*8-1:0]    a_bytes;
     wire [COLS*8-1:0]    b_bytes;
     // one write bus shared by all lanes; transposed writes pick their byte
     wire                 wr_t = hd_dst == D_BT;
-    wire [BANK_AW:0]     wr_addr = {wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wr_addr = hd_comb ? (wr_t ? hd_pos[BANK_AW+4:4] : c_p[BANK_AW+4:4]) :
+                                   {wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
     wire [BANK_AW:0]     wa_addr = {wbuf, c_p[BANK_AW+3:4]};
 
     genvar gi;
@@ -449,7 +559,7 @@ module qa_core #(
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
                 .we(c_fire && ((hd_dst == D_B && hd_lane == gi) || (wr_t && c_tmask[gi]))),
-                .wdup(hd_dup),
+                .wdup(1'b0),
                 .waddr(wr_addr),
                 .wdata(wr_t ? {128'd0, tdata} : c_win),
                 .wbe(wr_t ? tbe : c_mask),
@@ -486,6 +596,9 @@ module qa_core #(
     wire        dr_issue = dst == DR_RUN && dq_r < drows && rf_cnt + rq_infl < RQD;
     reg  [31:0] dm0, dnabs0;                // tile being drained
     reg  [7:0]  drows, dcols;
+    reg  [3:0]  dj;                         // its {slot, channel tile within the block}
+    // its first parameter element
+    wire [7:0]  dpc0 = (dj[3] ? NBMAX * COLS : 0) + {2'd0, dj[2:0], 3'd0} * (COLS / 8);
     reg         dr_v1;
     // one requant unit per column: a whole row per cycle
     wire [COLS-1:0]    rq_ov;
@@ -494,11 +607,12 @@ module qa_core #(
     genvar rc;
     generate
         for (rc = 0; rc < COLS; rc = rc + 1) begin : g_rq
-            wire [31:0] bias_c = has_bias ? biasv[rc*32 +: 32] : 32'd0;
+            wire [7:0]  pi = dpc0 + rc;
+            wire [31:0] bias_c = has_bias ? biasf[pi*32 +: 32] : 32'd0;
             qa_requant #(.TAG_W(8)) u_requant (
                 .clk(clk), .in_valid(dr_v1), .in_tag(dr_r1),
                 .in_x(arr_rd[rc*32 +: 32] + bias_c),
-                .in_mult(multv[rc*32 +: 32]), .in_shift(shiftv[rc*32 +: 32]),
+                .in_mult(multf[pi*32 +: 32]), .in_shift(shiftf[pi*32 +: 32]),
                 .in_zp(f_out_zp), .in_min(f_act_min), .in_max(f_act_max), .in_bypass(out_i32),
                 .out_valid(rq_ov[rc]), .out_tag(rq_tags[rc*8 +: 8]), .out_y(rq_oy[rc*32 +: 32])
             );
@@ -517,16 +631,18 @@ module qa_core #(
         end
     end
 
-    // requant parameter check of the loaded channel tile
+    // requant parameter check of the channel block just loaded (slot)
+    wire [PW*128-1:0] pmult = multf[slot*PW*128 +: PW*128];
+    wire [PW*128-1:0] pshift = shiftf[slot*PW*128 +: PW*128];
     reg p_bad;
     integer pc;
     always @(*) begin
         p_bad = 1'b0;
-        for (pc = 0; pc < COLS; pc = pc + 1)
-            if (pc < cols_v && !out_i32) begin
-                if (multv[pc*32 +: 32] != 0 && multv[pc*32 + 30 +: 2] != 2'b01)
+        for (pc = 0; pc < NBMAX * COLS; pc = pc + 1)
+            if (pc < bcols && !out_i32) begin
+                if (pmult[pc*32 +: 32] != 0 && pmult[pc*32 + 30 +: 2] != 2'b01)
                     p_bad = 1'b1;
-                if ($signed(shiftv[pc*32 +: 32]) < -31 || $signed(shiftv[pc*32 +: 32]) > 30)
+                if ($signed(pshift[pc*32 +: 32]) < -31 || $signed(pshift[pc*32 +: 32]) > 30)
                     p_bad = 1'b1;
             end
     end
@@ -573,8 +689,14 @@ module qa_core #(
     // ------------------------------------------------------------------
     wire load_idle = gm == GM_NONE && iss_beats == 0 && mq_empty;
     assign ap_idle = st == S_IDLE;
-    assign arr_snap = cst == C_WAIT && c_wait == 4'd0 && c_last && dst == DR_IDLE;
-    wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && dst == DR_IDLE;
+    assign arr_snap = snap_pend && dst == DR_IDLE;
+    // anything still in flight for the slot the next block will take
+    wire   slot_used = ((sb_full[0] || sb_pend[0]) && sb_slot[0] == ~slot) ||
+                       ((sb_full[1] || sb_pend[1]) && sb_slot[1] == ~slot) ||
+                       (cst == C_RUN && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
+                       (snap_pend && p_j[3] == ~slot) || (dst != DR_IDLE && dj[3] == ~slot);
+    wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && !comp_v1 &&
+                      !snap_pend && dst == DR_IDLE;
     // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
     // control slave in the same cycle, so ap_start is low again in S_IDLE.
     assign ap_done = st == S_DONE;
@@ -605,10 +727,10 @@ module qa_core #(
             bcnt <= 32'd0;
             aw_i <= 3'd0;
             w_i <= 3'd0;
-            comp_v <= 1'b0;
             comp_v1 <= 1'b0;
-            comp_clear <= 1'b0;
             comp_clear1 <= 1'b0;
+            comp_end1 <= 1'b0;
+            snap_pend <= 1'b0;
             kk <= 32'd0;
             dr_v1 <= 1'b0;
             dst <= DR_IDLE;
@@ -621,7 +743,6 @@ module qa_core #(
             div_num <= 32'd0;
             div_den <= 32'd0;
             b_ok <= 2'b00;
-            b_dup <= 1'b0;
             lbuf <= 1'b0;
             cbuf <= 1'b0;
             wbuf <= 1'b0;
@@ -645,15 +766,18 @@ module qa_core #(
             if (run_take && run_bend) begin
                 sb_pend[lbuf] <= 1'b1;
                 sb_klen[lbuf] <= klen;
+                sb_k0w[lbuf] <= k0[BANK_AW+4:4];
                 sb_clear[lbuf] <= k0 == 0;
                 sb_last[lbuf] <= k0 + klen >= kdep;
                 sb_m0[lbuf] <= m0;
                 sb_nabs0[lbuf] <= nabs0;
                 sb_rows[lbuf] <= rows_v;
-                sb_cols[lbuf] <= cols_v;
+                sb_cols[lbuf] <= bcols;
+                sb_nb[lbuf] <= nb;
+                sb_slot[lbuf] <= slot;
             end
             if (run_take) begin
-                mq[mq_wp[5:0]] <= {gm == GM_B && b_dup, run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
+                mq[mq_wp[5:0]] <= {gm == GM_B && b_keep, run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
                 mq_wp <= mq_wp + 7'd1;
                 if (!run_fill) begin
                     iss_addr <= {run_addr[63:4], 4'd0};
@@ -668,9 +792,9 @@ module qa_core #(
                 if (hd_dst == D_REG) begin
                     for (bi = 0; bi < 16; bi = bi + 1) begin
                         if (c_mask[bi])
-                            prm[c_p[8:4]][bi*8 +: 8] <= c_win[bi*8 +: 8];
+                            prm[c_p[10:4]][bi*8 +: 8] <= c_win[bi*8 +: 8];
                         if (c_mask[16 + bi])
-                            prm[c_p[8:4] + 5'd1][bi*8 +: 8] <= c_win[128 + bi*8 +: 8];
+                            prm[c_p[10:4] + 7'd1][bi*8 +: 8] <= c_win[128 + bi*8 +: 8];
                     end
                 end
                 if (c_lastb) begin
@@ -708,9 +832,10 @@ module qa_core #(
                 end
                 GM_A: begin
                     if (a_row_end) begin
-                        ce_kh <= w_kh;
-                        ce_kw <= w_kw;
-                        ce_ci <= w_ci;
+                        // the end state of a row is the next chunk's start
+                        ce_kh <= nx_kh;
+                        ce_kw <= nx_kw;
+                        ce_ci <= nx_ci;
                         // restart the walk for the next row
                         w_kh <= ck_kh;
                         w_kw <= ck_kw;
@@ -730,61 +855,42 @@ module qa_core #(
                         gcnt <= gcnt + 32'd1;
                         if (a_last) begin
                             gcnt <= 32'd0;
-                            gm <= b_ok[lbuf] ? GM_NONE : GM_B;
-                            // weights kept across pixel tiles go to both
-                            // buffers at once when the other one is free (no
-                            // data in it or on the way)
-                            b_dup <= one_chunk && !sb_full[~lbuf] && !sb_pend[~lbuf];
+                            gsub <= 3'd0;
+                            gboff <= bbase;
+                            gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
                         end
                     end else begin
-                        w_k <= w_k + a_runlen_k;
-                    end
-                    // channel / tap walk (the end state of a row is the next chunk's start)
-                    if (w_ci + a_runlen_k == cg) begin
-                        if (a_row_end) begin
-                            ce_ci <= 32'd0;
-                        end else begin
-                            w_ci <= 32'd0;
-                        end
-                        if ({16'd0, w_kw} + 1 == {16'd0, f_kw}) begin
-                            if (a_row_end) begin
-                                ce_kw <= 16'd0;
-                                ce_kh <= w_kh + 16'd1;
-                            end else begin
-                                w_kw <= 16'd0;
-                                w_kh <= w_kh + 16'd1;
-                            end
-                        end else begin
-                            if (a_row_end)
-                                ce_kw <= w_kw + 16'd1;
-                            else
-                                w_kw <= w_kw + 16'd1;
-                        end
-                    end else begin
-                        if (a_row_end)
-                            ce_ci <= w_ci + a_runlen_k;
-                        else
-                            w_ci <= w_ci + a_runlen_k;
+                        w_k <= w_k + a_step;
+                        w_ci <= nx_ci;
+                        w_kw <= nx_kw;
+                        w_kh <= nx_kh;
                     end
                 end
                 GM_B: begin
-                    gcnt <= gcnt + 32'd1;
+                    if (is_gemm) begin
+                        // runs of a row k: the block's channel tiles in turn
+                        if ({29'd0, gsub} + 1 >= {29'd0, nb}) begin
+                            gsub <= 3'd0;
+                            gboff <= bbase;
+                            gcnt <= gcnt + 32'd1;
+                        end else begin
+                            gsub <= gsub + 3'd1;
+                            gboff <= gboff + kwords[BANK_AW+1:0];
+                        end
+                    end else begin
+                        // column COLS of the block starts the next sub-block
+                        gcnt <= gcnt + 32'd1;
+                        if (gcnt % COLS == COLS - 1)
+                            gboff <= gboff + kwords[BANK_AW+1:0];
+                    end
                     if (b_last) begin
                         gm <= GM_NONE;
-                        b_ok[lbuf] <= one_chunk;
-                        if (b_dup)
-                            b_ok[~lbuf] <= 1'b1;
+                        b_ok[b_chunk] <= b_keep;
                     end
                 end
                 default: ;
                 endcase
             end
-
-            // ---- compute pipeline ----
-            comp_v1 <= comp_v;
-            comp_clear1 <= comp_clear;
-            if (comp_v1)
-                macs <= macs + {48'd0, {8'd0, c_rows} * {8'd0, c_cols}};
 
             // ---- drain pipeline ----
             dr_v1 <= dr_issue;
@@ -802,47 +908,73 @@ module qa_core #(
             end
 
             // ---- compute: one reduction step per cycle over a filled buffer ----
-            case (cst)
-            C_IDLE: if (sb_full[cbuf]) begin
-                c_len <= sb_klen[cbuf];
-                c_last <= sb_last[cbuf];
-                c_m0 <= sb_m0[cbuf];
-                c_nabs0 <= sb_nabs0[cbuf];
-                c_rows <= sb_rows[cbuf];
-                c_cols <= sb_cols[cbuf];
-                comp_clear <= sb_clear[cbuf];
-                comp_v <= 1'b1;
-                kk <= 32'd0;
-                cst <= C_RUN;
+            comp_v1 <= step_go;
+            comp_clear1 <= step_go && is_first;
+            comp_end1 <= step_go && is_pass_end && c_last;
+            comp_rows1 <= c_rows;
+            comp_cols1 <= cj_cols;
+            comp_slot1 <= c_slot;
+            if (comp_v1)
+                macs <= macs + {48'd0, {8'd0, comp_rows1} * {8'd0, comp_cols1}};
+            if (step_go && is_pass_end && c_last) begin
+                e_m0 <= c_m0;
+                e_nabs0 <= c_nabs0 + {26'd0, cj, 3'd0} * (COLS / 8);
+                e_rows <= c_rows;
+                e_cols <= cj_cols;
+                e_j <= {c_slot, cj};
             end
-            C_RUN: begin
-                kk <= kk + 32'd1;
-                comp_clear <= 1'b0;
-                if (kk + 1 >= c_len) begin
-                    comp_v <= 1'b0;
-                    c_wait <= 4'd2;
-                    cst <= C_WAIT;
-                end
-            end
-            default: begin  // C_WAIT: the last steps leave the array pipeline
-                if (c_wait != 4'd0)
-                    c_wait <= c_wait - 4'd1;
-                if (c_wait == 4'd0 && (!c_last || dst == DR_IDLE)) begin
-                    if (c_last) begin
-                        // the tile is complete: snapshot to the drain
-                        dm0 <= c_m0;
-                        dnabs0 <= c_nabs0;
-                        drows <= c_rows;
-                        dcols <= c_cols;
-                        dq_r <= 8'd0;
-                        dst <= DR_RUN;
-                    end
+            if (step_go) begin
+                if (!is_pass_end) begin
+                    kk <= kk + 32'd1;
+                end else if (!is_buf_end) begin
+                    // next channel tile of the block on the same activations
+                    kk <= 32'd0;
+                    cj <= cj + 3'd1;
+                    c_boff <= c_boff + kwords[BANK_AW:0];
+                end else begin
+                    // the buffer's last read is out: release it
                     sb_full[cbuf] <= 1'b0;
                     cbuf <= ~cbuf;
                     cst <= C_IDLE;
                 end
             end
-            endcase
+            if (c_take) begin
+                c_len <= sb_klen[buf_next];
+                c_last <= sb_last[buf_next];
+                c_clear <= sb_clear[buf_next];
+                c_m0 <= sb_m0[buf_next];
+                c_nabs0 <= sb_nabs0[buf_next];
+                c_rows <= sb_rows[buf_next];
+                c_cols <= sb_cols[buf_next];
+                c_nb <= sb_nb[buf_next];
+                cj <= 3'd0;
+                c_boff <= (pf && sb_slot[buf_next]) ? BANK_WORDS : 0;
+                c_slot <= sb_slot[buf_next];
+                c_k0w <= sb_k0w[buf_next];
+                kk <= 32'd0;
+                cbuf <= buf_next;
+                cst <= C_RUN;
+            end
+
+            // ---- snapshot of a finished tile into the drain ----
+            if (arr_snap) begin
+                dm0 <= p_m0;
+                dnabs0 <= p_nabs0;
+                drows <= p_rows;
+                dcols <= p_cols;
+                dj <= p_j;
+                dq_r <= 8'd0;
+                dst <= DR_RUN;
+                snap_pend <= 1'b0;
+            end
+            if (comp_end1) begin
+                p_m0 <= e_m0;
+                p_nabs0 <= e_nabs0;
+                p_rows <= e_rows;
+                p_cols <= e_cols;
+                p_j <= e_j;
+                snap_pend <= 1'b1;
+            end
 
             // ---- drain: shadow accumulators -> requant -> row stores ----
             // write DMA: store the row at the head of the FIFO
@@ -921,18 +1053,27 @@ module qa_core #(
                     ntile <= dw_ok ? f_out_c : ng;
                     giter <= dw_ok ? 32'd1 : f_groups;
                     kch <= dw_ok ? BANK_WORDS : KCB;
+                    rowbytes <= {16'd0, f_kw} * cg;
+                    slot <= 1'b1;               // the first block takes slot 0
+                    kwords <= k_full[19:4] + {15'd0, k_full[3:0] != 4'd0};
                     g <= 32'd0;
                     n0 <= 32'd0;
                     st <= S_PARAM;
                 end
             end
-            S_PARAM: if (all_idle && rd_err) begin
-                err_code <= E_ADDRESS;
-                st <= S_FAIL;
-            end else if (all_idle) begin
-                // new channel tile, once compute and drain are done with the
-                // old one: (re)load params, reset the pixel tiles
+            S_PARAM: if (rd_err) begin
+                if (all_idle) begin
+                    err_code <= E_ADDRESS;
+                    st <= S_FAIL;
+                end
+            end else if (pf ? !slot_used : all_idle) begin
+                // new channel block, once nothing uses its parameter slot (and
+                // B half) any more, or once all is idle when B is not
+                // double-buffered: load params, reset the pixel tiles
+                slot <= ~slot;
                 nabs0 <= g * ng + n0;
+                nb <= nb_v;
+                bcols <= bcols_v;
                 m0 <= 32'd0;
                 k0 <= 32'd0;
                 t_b <= 32'd0;
@@ -1013,8 +1154,8 @@ module qa_core #(
                         w_ci <= 32'd0;
                         w_k <= 32'd0;
                         st <= S_LWAIT;
-                    end else if (n0 + COLS < ntile) begin
-                        n0 <= n0 + COLS;
+                    end else if (n0 + {24'd0, bcols} < ntile) begin
+                        n0 <= n0 + {24'd0, bcols};
                         st <= S_PARAM;
                     end else if (g + 1 < giter) begin
                         n0 <= 32'd0;

@@ -146,12 +146,18 @@ static void random_quant(struct rng *r, struct layer *l)
 	}
 }
 
-static void random_gemm(struct rng *r, struct layer *l, int big)
+/* kind 0: small; 1: deep (several chunks); 2: wide (several channel blocks,
+ * reductions around the 2048 / 4096 / 8192 boundaries of the B space) */
+static void random_gemm(struct rng *r, struct layer *l, int kind)
 {
+	static const uint32_t edge_k[] = {1, 2, 16, 17, 2047, 2048, 2049, 4096, 4097, 8192, 8193};
+
 	l->is_conv = 0;
 	l->g.m = rnd_in(r, 1, 40);
-	l->g.n = rnd_in(r, 1, 40);
-	l->g.k = big ? rnd_in(r, 1030, 9000) : rnd_in(r, 1, 200);
+	l->g.n = kind == 2 ? rnd_in(r, 60, 300) : rnd_in(r, 1, 40);
+	l->g.k = kind == 1 ? rnd_in(r, 1030, 9000) : rnd_in(r, 1, 200);
+	if (kind == 2 && rnd(r) % 2)
+		l->g.k = edge_k[rnd(r) % (sizeof(edge_k) / sizeof(edge_k[0]))];
 	l->nout = l->g.n;
 	l->in_len = (size_t)l->g.m * l->g.k;
 	l->w_len = (size_t)l->g.k * l->g.n;
@@ -196,6 +202,12 @@ static void random_conv(struct rng *r, struct layer *l, int kind)
 			c->in_w = rnd_in(r, 3, 5);
 			c->kernel_h = c->kernel_w = 3;
 			c->dilation_h = c->dilation_w = 1;
+		} else if (kind == 5) {         /* several channel blocks; conv1-like rows */
+			c->groups = 1;
+			c->in_c = rnd_in(r, 1, 8);
+			c->out_c = rnd_in(r, 60, 200);
+			c->kernel_w = rnd_in(r, 1, 7);
+			c->in_w = rnd_in(r, 4, 12);
 		} else if (kind == 4) {         /* depthwise with many taps (tap chunking) */
 			c->in_c = c->out_c = c->groups = rnd_in(r, 1, 20);
 			c->kernel_h = rnd_in(r, 15, 18);
@@ -439,6 +451,26 @@ static void test_sim_deep_reductions_match_ref(void **state)
 	}
 }
 
+/* Several channel blocks: the B space double-buffered across blocks (K <= 2048),
+ * kept for the whole layer (K <= 8192) or reloaded per chunk (deeper). */
+static void test_sim_channel_blocks_match_ref(void **state)
+{
+	struct devs *d = *state;
+	struct rng r = {0x2545F4914F6CDD1Dull};
+	struct layer l;
+	int i, n = case_count() / 4 + 2;
+
+	NEED_SIM(d);
+	for (i = 0; i < n; i++) {
+		memset(&l, 0, sizeof(l));
+		random_gemm(&r, &l, 2);
+		run_case(d, &r, &l, 1);
+		memset(&l, 0, sizeof(l));
+		random_conv(&r, &l, 5);
+		run_case(d, &r, &l, 1);
+	}
+}
+
 static void test_sim_multi_layer_job_matches_ref(void **state)
 {
 	struct devs *d = *state;
@@ -479,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_sim_gemm_matches_ref),
 		cmocka_unit_test(test_sim_conv_matches_ref),
 		cmocka_unit_test(test_sim_deep_reductions_match_ref),
+		cmocka_unit_test(test_sim_channel_blocks_match_ref),
 		cmocka_unit_test(test_sim_multi_layer_job_matches_ref),
 		cmocka_unit_test(test_sim_bad_multiplier_fails_like_ref),
 	};
