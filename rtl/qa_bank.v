@@ -29,56 +29,84 @@ module qa_bank #(
     reg [127:0] mem_odd0 [0:HW-1];
     reg [127:0] mem_odd1 [0:HW-1];
 
-    // word w and w+1: one is even, one is odd
-    wire [AW-1:0]   w1 = waddr + 1'b1;
-    wire            w_odd = waddr[0];
-    wire [AW-2:0]   even_a = w_odd ? w1[AW-1:1] : waddr[AW-1:1];
-    wire [AW-2:0]   odd_a = waddr[AW-1:1];
-    wire [127:0]    even_d = w_odd ? wdata[255:128] : wdata[127:0];
-    wire [127:0]    odd_d = w_odd ? wdata[127:0] : wdata[255:128];
-    wire [15:0]     even_be = w_odd ? wbe[31:16] : wbe[15:0];
-    wire [15:0]     odd_be = w_odd ? wbe[15:0] : wbe[31:16];
-    // the high half never wraps around to word 0
-    wire            hi_ok = w1 != {AW{1'b0}};
-    wire            even_we = we && (w_odd ? hi_ok : 1'b1);
-    wire            odd_we = we && (w_odd ? 1'b1 : hi_ok);
-
-    wire            even_b = even_a[AW-2];
-    wire            odd_b = odd_a[AW-2];
-    wire [AW-3:0]   even_l = even_a[AW-3:0];
-    wire [AW-3:0]   odd_l = odd_a[AW-3:0];
-
+    // Written for simulation speed under Verilator, which evaluates all
+    // logic on every clock: one process per bank, the write decode below
+    // evaluated only on the cycles that write, and each half read only when
+    // its word is the one asked for.
+    //
+    // Writes: word w and w+1, one even and one odd. The memory writes are
+    // blocking and come after the reads in the same process, so a read of
+    // the word being written returns the old data, exactly as with
+    // non-blocking writes (and as block RAM in read-first mode). With
+    // blocking writes the simulator updates the memories in place; a
+    // non-blocking byte write makes Verilator keep a delayed-write flag, value and address per byte lane
+    // and memory, cleared and tested on every cycle (2048 over the 32 banks
+    // of the core).
+    //
+    // Reads: registered straight out of each half (block-RAM friendly); the
+    // odd half's register is loaded only when the word read is odd (a read
+    // enable), and the even/odd select after the registers picks the half
+    // that was just read, so rdata/rbyte are as if both were read every
+    // cycle. (Only the odd half has the enable: yosys maps an active-low
+    // flip-flop enable on xc7 to one inverter per flip-flop.)
+    reg [127:0]     even_q, odd_q;
+    reg             odd_sel;
+    reg [3:0]       rsel_q;
+    wire [AW-3:0]   r_l = raddr[AW-2:1];
+    // write decode (temporaries of the process below, not registers)
+    reg [AW-1:0]    w1;
+    reg             w_odd, hi_ok, even_we, odd_we;
+    reg [AW-2:0]    even_a, odd_a;
+    reg [127:0]     even_d, odd_d;
+    reg [15:0]      even_be, odd_be;
     integer i;
+    /* verilator lint_off BLKSEQ */
     always @(posedge clk) begin
-        if (even_we && (wdup || !even_b))
-            for (i = 0; i < 16; i = i + 1)
-                if (even_be[i])
-                    mem_even0[even_l][i*8 +: 8] <= even_d[i*8 +: 8];
-        if (even_we && (wdup || even_b))
-            for (i = 0; i < 16; i = i + 1)
-                if (even_be[i])
-                    mem_even1[even_l][i*8 +: 8] <= even_d[i*8 +: 8];
-        if (odd_we && (wdup || !odd_b))
-            for (i = 0; i < 16; i = i + 1)
-                if (odd_be[i])
-                    mem_odd0[odd_l][i*8 +: 8] <= odd_d[i*8 +: 8];
-        if (odd_we && (wdup || odd_b))
-            for (i = 0; i < 16; i = i + 1)
-                if (odd_be[i])
-                    mem_odd1[odd_l][i*8 +: 8] <= odd_d[i*8 +: 8];
-    end
-
-    // registered reads straight out of each half (block-RAM friendly), the
-    // even/odd select and the byte select after the registers
-    reg [127:0] even_q, odd_q;
-    reg         odd_sel;
-    reg [3:0]   rsel_q;
-    always @(posedge clk) begin
-        even_q <= raddr[AW-1] ? mem_even1[raddr[AW-2:1]] : mem_even0[raddr[AW-2:1]];
-        odd_q <= raddr[AW-1] ? mem_odd1[raddr[AW-2:1]] : mem_odd0[raddr[AW-2:1]];
+        if (raddr[AW-1])
+            even_q <= mem_even1[r_l];
+        else
+            even_q <= mem_even0[r_l];
+        if (raddr[0]) begin
+            if (raddr[AW-1])
+                odd_q <= mem_odd1[r_l];
+            else
+                odd_q <= mem_odd0[r_l];
+        end
         odd_sel <= raddr[0];
         rsel_q <= rsel;
+        if (we) begin
+            w1 = waddr + 1'b1;
+            w_odd = waddr[0];
+            even_a = w_odd ? w1[AW-1:1] : waddr[AW-1:1];
+            odd_a = waddr[AW-1:1];
+            even_d = w_odd ? wdata[255:128] : wdata[127:0];
+            odd_d = w_odd ? wdata[127:0] : wdata[255:128];
+            even_be = w_odd ? wbe[31:16] : wbe[15:0];
+            odd_be = w_odd ? wbe[15:0] : wbe[31:16];
+            // the high half never wraps around to word 0
+            hi_ok = w1 != {AW{1'b0}};
+            even_we = w_odd ? hi_ok : 1'b1;
+            odd_we = w_odd ? 1'b1 : hi_ok;
+            if (even_we && (wdup || !even_a[AW-2]))
+                for (i = 0; i < 16; i = i + 1)
+                    if (even_be[i])
+                        mem_even0[even_a[AW-3:0]][i*8 +: 8] = even_d[i*8 +: 8];
+            if (even_we && (wdup || even_a[AW-2]))
+                for (i = 0; i < 16; i = i + 1)
+                    if (even_be[i])
+                        mem_even1[even_a[AW-3:0]][i*8 +: 8] = even_d[i*8 +: 8];
+            if (odd_we && (wdup || !odd_a[AW-2]))
+                for (i = 0; i < 16; i = i + 1)
+                    if (odd_be[i])
+                        mem_odd0[odd_a[AW-3:0]][i*8 +: 8] = odd_d[i*8 +: 8];
+            if (odd_we && (wdup || odd_a[AW-2]))
+                for (i = 0; i < 16; i = i + 1)
+                    if (odd_be[i])
+                        mem_odd1[odd_a[AW-3:0]][i*8 +: 8] = odd_d[i*8 +: 8];
+        end
     end
+    /* verilator lint_on BLKSEQ */
+
     always @(*) begin
         rdata = odd_sel ? odd_q : even_q;
         rbyte = rdata[rsel_q*8 +: 8];

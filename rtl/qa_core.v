@@ -86,6 +86,7 @@ module qa_core #(
     // lanes, so each pixel tile's activations, loaded once, feed NBMAX passes.
     localparam NBMAX = 4;
     localparam PW = NBMAX * COLS / 4;     // 128-bit words per parameter vector
+    localparam [6:0] WPT = COLS / 4;      // parameter words per channel tile
     localparam IDX_W = $clog2(ROWS);      // row index of the drain read port
 
     // error codes (include/qaccel_hw.h)
@@ -115,18 +116,6 @@ module qa_core #(
     // ------------------------------------------------------------------
     reg [127:0] prm [0:127];
     wire [1023:0] dsc = {prm[7], prm[6], prm[5], prm[4], prm[3], prm[2], prm[1], prm[0]};
-    // element (slot * NBMAX * COLS + channel in block), 32 bits each
-    wire [2*PW*128-1:0] biasf, multf, shiftf;
-    genvar pwi, psl;
-    generate
-        for (psl = 0; psl < 2; psl = psl + 1) begin : g_slot
-            for (pwi = 0; pwi < PW; pwi = pwi + 1) begin : g_prm
-                assign biasf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + pwi];
-                assign multf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + PW + pwi];
-                assign shiftf[(psl*PW + pwi)*128 +: 128] = prm[8 + psl*3*PW + 2*PW + pwi];
-            end
-        end
-    endgenerate
 
     wire [31:0] f_header = dsc[0 +: 32];
     wire [7:0]  f_in_type = dsc[32 +: 8];
@@ -525,6 +514,7 @@ module qa_core #(
     reg  [31:0]          e_m0, e_nabs0, p_m0, p_nabs0;   // ending / pending tile
     reg  [7:0]           e_rows, e_cols, p_rows, p_cols;
     reg  [3:0]           e_j, p_j;                    // {slot, channel tile in block}
+    wire [6:0]           p_wsel = 7'd8 + (p_j[3] ? 7'd3 * PW : 7'd0);   // its parameter slot
     // (With one-step passes a tile can be pending while the one before it is
     // snapped this cycle: that snapshot makes the drain busy for the next.)
     wire                 snap_hold = (snap_pend && comp_end1) ||
@@ -596,9 +586,7 @@ module qa_core #(
     wire        dr_issue = dst == DR_RUN && dq_r < drows && rf_cnt + rq_infl < RQD;
     reg  [31:0] dm0, dnabs0;                // tile being drained
     reg  [7:0]  drows, dcols;
-    reg  [3:0]  dj;                         // its {slot, channel tile within the block}
-    // its first parameter element
-    wire [7:0]  dpc0 = (dj[3] ? NBMAX * COLS : 0) + {2'd0, dj[2:0], 3'd0} * (COLS / 8);
+    reg         dslot;                      // its parameter slot
     reg         dr_v1;
     // one requant unit per column: a whole row per cycle
     wire [COLS-1:0]    rq_ov;
@@ -607,12 +595,21 @@ module qa_core #(
     genvar rc;
     generate
         for (rc = 0; rc < COLS; rc = rc + 1) begin : g_rq
-            wire [7:0]  pi = dpc0 + rc;
-            wire [31:0] bias_c = has_bias ? biasf[pi*32 +: 32] : 32'd0;
+            // the column's bias, mult and shift, latched from the parameter
+            // slot at the snapshot (the requant unit reads registers)
+            wire [6:0]  pw_i = p_wsel + {4'd0, p_j[2:0]} * WPT + rc / 4;
+            reg  [31:0] d_bias, d_mult, d_shift;
+            always @(posedge clk)
+                if (arr_snap) begin
+                    d_bias <= prm[pw_i][(rc % 4)*32 +: 32];
+                    d_mult <= prm[pw_i + PW][(rc % 4)*32 +: 32];
+                    d_shift <= prm[pw_i + 2 * PW][(rc % 4)*32 +: 32];
+                end
+            wire [31:0] bias_c = has_bias ? d_bias : 32'd0;
             qa_requant #(.TAG_W(8)) u_requant (
                 .clk(clk), .in_valid(dr_v1), .in_tag(dr_r1),
                 .in_x(arr_rd[rc*32 +: 32] + bias_c),
-                .in_mult(multf[pi*32 +: 32]), .in_shift(shiftf[pi*32 +: 32]),
+                .in_mult(d_mult), .in_shift(d_shift),
                 .in_zp(f_out_zp), .in_min(f_act_min), .in_max(f_act_max), .in_bypass(out_i32),
                 .out_valid(rq_ov[rc]), .out_tag(rq_tags[rc*8 +: 8]), .out_y(rq_oy[rc*32 +: 32])
             );
@@ -631,18 +628,22 @@ module qa_core #(
         end
     end
 
-    // requant parameter check of the channel block just loaded (slot)
-    wire [PW*128-1:0] pmult = multf[slot*PW*128 +: PW*128];
-    wire [PW*128-1:0] pshift = shiftf[slot*PW*128 +: PW*128];
+    // requant parameter check of the channel block just loaded (slot), one
+    // word (4 channels) of mult and shift per cycle in S_PCHECK
+    reg  [4:0]   pcw;
+    wire [6:0]   pslot0 = 7'd8 + (slot ? 7'd3 * PW : 7'd0);
+    wire [127:0] pm_w = prm[pslot0 + PW + {2'd0, pcw}];
+    wire [127:0] ps_w = prm[pslot0 + 2 * PW + {2'd0, pcw}];
+    wire         pc_last = {1'b0, pcw, 2'd0} + 8'd4 >= bcols || pcw == PW - 1;
     reg p_bad;
     integer pc;
     always @(*) begin
         p_bad = 1'b0;
-        for (pc = 0; pc < NBMAX * COLS; pc = pc + 1)
-            if (pc < bcols && !out_i32) begin
-                if (pmult[pc*32 +: 32] != 0 && pmult[pc*32 + 30 +: 2] != 2'b01)
+        for (pc = 0; pc < 4; pc = pc + 1)
+            if ({1'b0, pcw, 2'd0} + pc[7:0] < bcols && !out_i32) begin
+                if (pm_w[pc*32 +: 32] != 0 && pm_w[pc*32 + 30 +: 2] != 2'b01)
                     p_bad = 1'b1;
-                if ($signed(pshift[pc*32 +: 32]) < -31 || $signed(pshift[pc*32 +: 32]) > 30)
+                if ($signed(ps_w[pc*32 +: 32]) < -31 || $signed(ps_w[pc*32 +: 32]) > 30)
                     p_bad = 1'b1;
             end
     end
@@ -694,7 +695,7 @@ module qa_core #(
     wire   slot_used = ((sb_full[0] || sb_pend[0]) && sb_slot[0] == ~slot) ||
                        ((sb_full[1] || sb_pend[1]) && sb_slot[1] == ~slot) ||
                        (cst == C_RUN && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
-                       (snap_pend && p_j[3] == ~slot) || (dst != DR_IDLE && dj[3] == ~slot);
+                       (snap_pend && p_j[3] == ~slot) || (dst != DR_IDLE && dslot == ~slot);
     wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && !comp_v1 &&
                       !snap_pend && dst == DR_IDLE;
     // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
@@ -962,7 +963,7 @@ module qa_core #(
                 dnabs0 <= p_nabs0;
                 drows <= p_rows;
                 dcols <= p_cols;
-                dj <= p_j;
+                dslot <= p_j[3];
                 dq_r <= 8'd0;
                 dst <= DR_RUN;
                 snap_pend <= 1'b0;
@@ -1087,7 +1088,10 @@ module qa_core #(
                 gm <= GM_PARAM;
                 st <= S_PARAMW;
             end
-            S_PARAMW: if (load_idle && gm == GM_NONE) st <= S_PCHECK;
+            S_PARAMW: if (load_idle && gm == GM_NONE) begin
+                pcw <= 5'd0;
+                st <= S_PCHECK;
+            end
             S_PCHECK: begin
                 if (rd_err) begin
                     err_code <= E_ADDRESS;
@@ -1095,6 +1099,8 @@ module qa_core #(
                 end else if (p_bad) begin
                     err_code <= E_REQUANT;
                     st <= S_FAIL;
+                end else if (!pc_last) begin
+                    pcw <= pcw + 5'd1;
                 end else begin
                     // the A walk of the first chunk
                     r_b <= t_b;

@@ -12,8 +12,13 @@ SIM_LIBDIR := $(BUILD)/lib/qaccel
 SIM_SO := $(SIM_LIBDIR)/libqaccel_sim.so
 SIM_TEST_SO := $(SIM_LIBDIR)/libqaccel_sim_test.so
 SIM_RTL := $(RTL_SRCS)
+# --unroll-count/--unroll-stmts: qa_array's 16x16 PE loops must unroll to
+# straight-line code (Verilator's defaults, 64 and 30000, leave the outer loop
+# as a loop over variable part-selects of the 8 Kibit accumulator vector).
+# QA_ARRAY_SIM_FORM: qa_array's simulation form of the accumulate step (the
+# same arithmetic as its synthesis form; rtl/qa_array.v).
 SIM_VFLAGS := --cc --top-module qa_top --prefix Vqa_top --trace-fst --no-timing \
-	-Wno-fatal $(RTL_VLT)
+	--unroll-count 256 --unroll-stmts 100000 +define+QA_ARRAY_SIM_FORM -Wno-fatal $(RTL_VLT)
 SIM_VFLAGS_FAST := -O3 --x-assign fast --x-initial fast
 SIM_VFLAGS_TEST := -Wall --assert --x-assign unique --x-initial unique
 SIM_MAKEFLAGS := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 CXXFLAGS="-fPIC -std=c++17 -w"
@@ -36,7 +41,8 @@ CLEAN_FILES +=
 sim-model: $(SIM_SO)
 sim-model-test: $(SIM_TEST_SO)
 
-# $(1) = fast|test, $(2) = extra verilator flags, $(3) = output .so, $(4) = build name
+# $(1) = fast|test, $(2) = extra verilator flags, $(3) = output .so, $(4) = build name,
+# $(5) = extra harness flags
 define SIM_MODEL_RULES
 $(SIM_DIR)/$(1)/Vqa_top.mk: $(SIM_RTL) $(RTL_VLT) sim/sim.mk rtl/rtl.mk
 	@mkdir -p $(SIM_DIR)/$(1)
@@ -47,7 +53,7 @@ $(SIM_DIR)/$(1)/Vqa_top__ALL.a: $(SIM_DIR)/$(1)/Vqa_top.mk
 		Vqa_top__ALL.a verilated.o verilated_fst_c.o verilated_threads.o
 
 $(SIM_DIR)/$(1)/qa_sim.o: sim/qa_sim.cpp sim/qa_sim.h $(SIM_DIR)/$(1)/Vqa_top__ALL.a
-	nice $(CXX) $(SIM_CXXFLAGS) -I$(SIM_DIR)/$(1) -DQA_SIM_BUILD='"$(4)"' -c $$< -o $$@
+	nice $(CXX) $(SIM_CXXFLAGS) -I$(SIM_DIR)/$(1) -DQA_SIM_BUILD='"$(4)"' $(5) -c $$< -o $$@
 
 $(3): $(SIM_DIR)/$(1)/qa_sim.o $(SIM_DIR)/$(1)/Vqa_top__ALL.a
 	@mkdir -p $$(dir $$@)
@@ -56,8 +62,12 @@ $(3): $(SIM_DIR)/$(1)/qa_sim.o $(SIM_DIR)/$(1)/Vqa_top__ALL.a
 		-Wl,--no-undefined -lz -lpthread -latomic
 endef
 
-$(eval $(call SIM_MODEL_RULES,fast,$(SIM_VFLAGS_FAST),$(SIM_SO),fast build))
-$(eval $(call SIM_MODEL_RULES,test,$(SIM_VFLAGS_TEST),$(SIM_TEST_SO),test build))
+# The fast build evaluates the model once per clock cycle (sim/qa_sim.cpp,
+# clk_low_no_eval); the test build evaluates it at both edges and fails the
+# job if the falling-edge eval ever changes an output, i.e. if the RTL grows a
+# combinational input-to-output path that would make the fast build inexact.
+$(eval $(call SIM_MODEL_RULES,fast,$(SIM_VFLAGS_FAST),$(SIM_SO),fast build,))
+$(eval $(call SIM_MODEL_RULES,test,$(SIM_VFLAGS_TEST),$(SIM_TEST_SO),test build,-DQA_SIM_CHECK_FALL_EVAL))
 
 # RTL-level tests: register interface + sim backend vs ref executor.
 SIM_TEST_BIN := $(BUILD)/tests/sim/test_rtl_regs
@@ -69,7 +79,29 @@ $(SIM_TEST_BIN): tests/rtl/test_rtl_regs.c sim/qa_sim.h $(LIB_A) $(SIM_TEST_SO)
 test-rtl-regs: $(SIM_TEST_BIN) $(SIM_TEST_SO)
 	$(SIM_TEST_BIN)
 
-test-sim: $(SIM_TEST_SO) $(SIM_SO) test-rtl-regs
+# qa_array's simulation form (what every sim test runs) against its synthesis
+# form (what yosys maps): the same random cycles, identical drain reads.
+FORMS_DIR := $(BUILD)/sim/array_forms
+FORMS_BIN := $(FORMS_DIR)/Vtb
+$(FORMS_DIR)/qa_array_sim.v: rtl/qa_array.v
+	@mkdir -p $(dir $@)
+	{ echo '`define QA_ARRAY_SIM_FORM'; sed 's/^module qa_array #(/module qa_array_sim #(/' $<; } > $@
+$(FORMS_DIR)/qa_array_syn.v: rtl/qa_array.v
+	@mkdir -p $(dir $@)
+	{ echo '`undef QA_ARRAY_SIM_FORM'; sed 's/^module qa_array #(/module qa_array_syn #(/' $<; } > $@
+$(FORMS_BIN): tests/rtl/array_forms/tb.v tests/rtl/array_forms/tb.cpp \
+		$(FORMS_DIR)/qa_array_sim.v $(FORMS_DIR)/qa_array_syn.v
+	nice $(VERILATOR) --cc --exe --build -j 1 --top-module tb -Wno-fatal \
+		--unroll-count 256 --unroll-stmts 100000 --Mdir $(FORMS_DIR)/obj \
+		-MAKEFLAGS "OPT_FAST=-O1" -o $(abspath $@) \
+		$(FORMS_DIR)/qa_array_sim.v $(FORMS_DIR)/qa_array_syn.v \
+		tests/rtl/array_forms/tb.v $(abspath tests/rtl/array_forms/tb.cpp) > $(FORMS_DIR)/build.log
+
+.PHONY: test-rtl-forms
+test-rtl-forms: $(FORMS_BIN)
+	$(FORMS_BIN) 100000
+
+test-sim: $(SIM_TEST_SO) $(SIM_SO) test-rtl-regs test-rtl-forms
 	$(MAKE) --no-print-directory $(BUILD)/tests/test_sim_backend
 	QACCEL_SIM_LIB=$(SIM_TEST_SO) QA_SIM_CASES=$${QA_SIM_CASES:-120} $(BUILD)/tests/test_sim_backend
 
