@@ -20,9 +20,9 @@
 //   2. the array runs one reduction step per cycle, one pass per channel tile
 //      of the block over the same activations (so A is read from memory once
 //      per block, not once per channel tile); reductions deeper than a chunk
-//      (KCB bytes) accumulate in place over chunks, one tile per block; the A
-//      SRAMs are double-buffered so the next chunk/pixel tile loads while the
-//      array computes,
+//      (KCB bytes; two chunks split K evenly) accumulate in place over chunks,
+//      one tile per block; the A SRAMs are double-buffered so the next
+//      chunk/pixel tile loads while the array computes,
 //   3. a finished tile is copied to shadow accumulators in the cycle the next
 //      tile's first step clears them, and drained (a row per cycle through
 //      COLS requant units, a row FIFO, the write DMA) while the next tile
@@ -294,10 +294,10 @@ module qa_core #(
     // two chunks. Otherwise each chunk brings its own B into its buffer.
     wire        b_keep = kwords <= 2 * BANK_WORDS && kdep <= {kch[30:0], 1'b0};
     wire        b_chunk = k0 != 32'd0;      // chunk 0 or 1 of a kept block
-    // Blocks of up to 2048-deep reductions alternate two halves of the B
+    // Blocks of up to 4096-deep (one-chunk) reductions alternate two halves of the B
     // space (and two parameter slots): the next block's weights load while
     // the array still works on the current one.
-    wire        pf = !dwm && one_chunk && kwords <= BANK_WORDS / 2;
+    wire        pf = !dwm && one_chunk && kwords <= BANK_WORDS;
     reg         slot;                       // slot of the block being loaded
     wire [BANK_AW+1:0] bbase = (pf && slot) ? BANK_WORDS : 0;
     // channel block: as many channel tiles as the B lanes hold (one chunk only)
@@ -1053,7 +1053,11 @@ module qa_core #(
                     mtot <= m_full[31:0];
                     ntile <= dw_ok ? f_out_c : ng;
                     giter <= dw_ok ? 32'd1 : f_groups;
-                    kch <= dw_ok ? BANK_WORDS : KCB;
+                    // two chunks split K evenly (16-byte aligned), so that
+                    // loading one hides behind computing the other
+                    kch <= dw_ok ? BANK_WORDS :
+                           (k_full > KCB && k_full <= 2 * KCB) ? {1'b0, k_full[31:5] + {26'd0, k_full[4:0] != 5'd0}, 4'd0} :
+                           KCB;
                     rowbytes <= {16'd0, f_kw} * cg;
                     slot <= 1'b1;               // the first block takes slot 0
                     kwords <= k_full[19:4] + {15'd0, k_full[3:0] != 4'd0};
