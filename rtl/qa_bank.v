@@ -3,9 +3,6 @@
 // an odd half so that a 16-byte AXI beat landing at any byte alignment
 // (touching words w and w+1) is written in one cycle, one write port per
 // half. Byte write enables, one registered read port (word granular).
-// Each half is kept as two memories, one per operand buffer (the top address
-// bit), so that a write can go to both buffers at once (wdup) with still one
-// write port per memory.
 `default_nettype none
 
 module qa_bank #(
@@ -14,7 +11,6 @@ module qa_bank #(
 ) (
     input  wire          clk,
     input  wire          we,
-    input  wire          wdup,   // write the same bytes in the other buffer too
     input  wire [AW-1:0] waddr,  // word w; the high half goes to w+1
     input  wire [255:0]  wdata,
     input  wire [31:0]   wbe,
@@ -23,11 +19,9 @@ module qa_bank #(
     output reg  [127:0]  rdata,
     output reg  [7:0]    rbyte
 );
-    localparam HW = WORDS / 4;   // words per half per buffer
-    reg [127:0] mem_even0 [0:HW-1];
-    reg [127:0] mem_even1 [0:HW-1];
-    reg [127:0] mem_odd0 [0:HW-1];
-    reg [127:0] mem_odd1 [0:HW-1];
+    localparam HW = WORDS / 2;   // words per half
+    reg [127:0] mem_even [0:HW-1];
+    reg [127:0] mem_odd [0:HW-1];
 
     // Written for simulation speed under Verilator, which evaluates all
     // logic on every clock: one process per bank, the write decode below
@@ -52,7 +46,7 @@ module qa_bank #(
     reg [127:0]     even_q, odd_q;
     reg             odd_sel;
     reg [3:0]       rsel_q;
-    wire [AW-3:0]   r_l = raddr[AW-2:1];
+    wire [AW-2:0]   r_l = raddr[AW-1:1];
     // write decode (temporaries of the process below, not registers)
     reg [AW-1:0]    w1;
     reg             w_odd, hi_ok, even_we, odd_we;
@@ -62,16 +56,9 @@ module qa_bank #(
     integer i;
     /* verilator lint_off BLKSEQ */
     always @(posedge clk) begin
-        if (raddr[AW-1])
-            even_q <= mem_even1[r_l];
-        else
-            even_q <= mem_even0[r_l];
-        if (raddr[0]) begin
-            if (raddr[AW-1])
-                odd_q <= mem_odd1[r_l];
-            else
-                odd_q <= mem_odd0[r_l];
-        end
+        even_q <= mem_even[r_l];
+        if (raddr[0])
+            odd_q <= mem_odd[r_l];
         odd_sel <= raddr[0];
         rsel_q <= rsel;
         if (we) begin
@@ -87,22 +74,12 @@ module qa_bank #(
             hi_ok = w1 != {AW{1'b0}};
             even_we = w_odd ? hi_ok : 1'b1;
             odd_we = w_odd ? 1'b1 : hi_ok;
-            if (even_we && (wdup || !even_a[AW-2]))
-                for (i = 0; i < 16; i = i + 1)
-                    if (even_be[i])
-                        mem_even0[even_a[AW-3:0]][i*8 +: 8] = even_d[i*8 +: 8];
-            if (even_we && (wdup || even_a[AW-2]))
-                for (i = 0; i < 16; i = i + 1)
-                    if (even_be[i])
-                        mem_even1[even_a[AW-3:0]][i*8 +: 8] = even_d[i*8 +: 8];
-            if (odd_we && (wdup || !odd_a[AW-2]))
-                for (i = 0; i < 16; i = i + 1)
-                    if (odd_be[i])
-                        mem_odd0[odd_a[AW-3:0]][i*8 +: 8] = odd_d[i*8 +: 8];
-            if (odd_we && (wdup || odd_a[AW-2]))
-                for (i = 0; i < 16; i = i + 1)
-                    if (odd_be[i])
-                        mem_odd1[odd_a[AW-3:0]][i*8 +: 8] = odd_d[i*8 +: 8];
+            for (i = 0; i < 16; i = i + 1) begin
+                if (even_we && even_be[i])
+                    mem_even[even_a][i*8 +: 8] = even_d[i*8 +: 8];
+                if (odd_we && odd_be[i])
+                    mem_odd[odd_a][i*8 +: 8] = odd_d[i*8 +: 8];
+            end
         end
     end
     /* verilator lint_on BLKSEQ */

@@ -507,6 +507,7 @@ module qa_core #(
     wire                 is_first = kk == 0 && c_clear;           // starts a new tile
     wire                 is_pass_end = kk + 1 >= c_len;
     wire                 is_buf_end = is_pass_end && {29'd0, cj} + 1 >= {29'd0, c_nb};
+    wire                 is_tile_end = is_pass_end && c_last;       // completes a tile
     // A finished tile waits (snap_pend) until the drain is free; a new tile's
     // first step (which clears the accumulators) may only enter the array
     // when that snapshot happens no later than the same cycle.
@@ -536,7 +537,7 @@ module qa_core #(
         for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_abank
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
-                .we(c_fire && hd_dst == D_A && hd_lane == gi), .wdup(1'b0),
+                .we(c_fire && hd_dst == D_A && hd_lane == gi),
                 .waddr(wa_addr), .wdata(c_win), .wbe(c_mask),
                 .raddr(a_raddr), .rsel(kk[3:0]), .rdata(a_words[gi*128 +: 128]),
                 .rbyte(a_bytes[gi*8 +: 8])
@@ -549,7 +550,6 @@ module qa_core #(
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
                 .we(c_fire && ((hd_dst == D_B && hd_lane == gi) || (wr_t && c_tmask[gi]))),
-                .wdup(1'b0),
                 .waddr(wr_addr),
                 .wdata(wr_t ? {128'd0, tdata} : c_win),
                 .wbe(wr_t ? tbe : c_mask),
@@ -911,13 +911,13 @@ module qa_core #(
             // ---- compute: one reduction step per cycle over a filled buffer ----
             comp_v1 <= step_go;
             comp_clear1 <= step_go && is_first;
-            comp_end1 <= step_go && is_pass_end && c_last;
+            comp_end1 <= step_go && is_tile_end;
             comp_rows1 <= c_rows;
             comp_cols1 <= cj_cols;
             comp_slot1 <= c_slot;
             if (comp_v1)
                 macs <= macs + {48'd0, {8'd0, comp_rows1} * {8'd0, comp_cols1}};
-            if (step_go && is_pass_end && c_last) begin
+            if (step_go && is_tile_end) begin
                 e_m0 <= c_m0;
                 e_nabs0 <= c_nabs0 + {26'd0, cj, 3'd0} * (COLS / 8);
                 e_rows <= c_rows;
