@@ -573,25 +573,32 @@ module qa_core #(
     // Drain: array -> (+bias) -> requant -> row buffer
     // ------------------------------------------------------------------
     // The drain issues one row per cycle into the requant units; finished
-    // rows wait in a small FIFO for the write DMA.
+    // rows wait in a small FIFO for the write DMA. The shadow copy is free
+    // for the next snapshot as soon as its last row has been read (DR_IDLE):
+    // each row's store address and length travel beside it in order (ra_*),
+    // so rows of two tiles can be in the requant pipeline and the FIFO.
     localparam [1:0] DR_IDLE = 2'd0, DR_RUN = 2'd1;
     localparam RQD = 8;
-    reg  [1:0]  dst;                        // drain state (runs beside the next tile)
-    reg  [7:0]  dq_r, dr_r1;                // next row to issue, row being read
-    reg  [3:0]  rq_infl;                    // rows inside the requant pipeline
+    reg  [1:0]  dst;                        // DR_RUN: rows of the shadow copy left to read
+    reg  [7:0]  dq_r;                       // next row to issue
+    reg  [3:0]  rq_infl;                    // rows issued, not yet out of the requant pipeline
     reg  [511:0] rf_data [0:RQD-1];
-    reg  [7:0]  rf_row [0:RQD-1];
     reg  [3:0]  rf_wp, rf_rp;
     wire [3:0]  rf_cnt = rf_wp - rf_rp;
     wire        dr_issue = dst == DR_RUN && dq_r < drows && rf_cnt + rq_infl < RQD;
-    reg  [31:0] dm0, dnabs0;                // tile being drained
-    reg  [7:0]  drows, dcols;
-    reg         dslot;                      // its parameter slot
+    reg  [7:0]  drows;                      // rows of the tile being read
+    reg  [63:0] dr_addr, dr_a1;             // store address of the next / the read row
+    reg  [6:0]  dr_len;                     // store bytes per row of the tile
     reg         dr_v1;
+    // store address and length per row, written as the row enters requant
+    // and read by the write DMA: entries stay below RQD (rq_infl + rf_cnt)
+    reg  [63:0] ra_addr [0:RQD-1];
+    reg  [6:0]  ra_len [0:RQD-1];
+    reg  [3:0]  ra_wp;
+    wire        drain_busy = dst != DR_IDLE || dr_v1 || rq_infl != 4'd0 || rf_cnt != 4'd0;
     // one requant unit per column: a whole row per cycle
     wire [COLS-1:0]    rq_ov;
     wire [COLS*32-1:0] rq_oy;
-    wire [COLS*8-1:0]  rq_tags;
     genvar rc;
     generate
         for (rc = 0; rc < COLS; rc = rc + 1) begin : g_rq
@@ -606,17 +613,16 @@ module qa_core #(
                     d_shift <= prm[pw_i + 2 * PW][(rc % 4)*32 +: 32];
                 end
             wire [31:0] bias_c = has_bias ? d_bias : 32'd0;
-            qa_requant #(.TAG_W(8)) u_requant (
-                .clk(clk), .in_valid(dr_v1), .in_tag(dr_r1),
+            qa_requant u_requant (
+                .clk(clk), .in_valid(dr_v1),
                 .in_x(arr_rd[rc*32 +: 32] + bias_c),
                 .in_mult(d_mult), .in_shift(d_shift),
                 .in_zp(f_out_zp), .in_min(f_act_min), .in_max(f_act_max), .in_bypass(out_i32),
-                .out_valid(rq_ov[rc]), .out_tag(rq_tags[rc*8 +: 8]), .out_y(rq_oy[rc*32 +: 32])
+                .out_valid(rq_ov[rc]), .out_y(rq_oy[rc*32 +: 32])
             );
         end
     endgenerate
     wire [511:0] rowbuf = rf_data[rf_rp[2:0]];
-    wire [7:0]   rq_row = rq_tags[7:0];
     reg  [511:0] rq_packed;
     integer pk;
     always @(*) begin
@@ -649,38 +655,48 @@ module qa_core #(
     end
 
     // ------------------------------------------------------------------
-    // Write DMA: one output row (<= 64 bytes) per store
+    // Write DMA: one output row (<= 64 bytes) per store. The AW channel runs
+    // ahead of W over the FIFO (aw_rp), so a row of one beat stores per cycle.
     // ------------------------------------------------------------------
     wire [2:0]   osz = out_i32 ? 3'd4 : 3'd1;
-    wire [31:0]  st_m = dm0 + {24'd0, rf_row[rf_rp[2:0]]};
-    wire [63:0]  st_addr = mem_base + f_out_addr +
-                           ({32'd0, st_m} * {32'd0, f_out_c} + {32'd0, dnabs0}) * {61'd0, osz};
-    wire [6:0]   st_len = out_i32 ? {dcols[4:0], 2'd0} : dcols[6:0];
-    wire [63:0]  st_base = {st_addr[63:4], 4'd0};
-    wire [6:0]   st_nb7 = ({3'd0, st_addr[3:0]} + st_len + 7'd15) >> 4;
-    wire [2:0]   st_nb = st_nb7[2:0];
-    wire [639:0] st_wide = {128'd0, rowbuf} << {st_addr[3:0], 3'd0};
-    wire [79:0]  st_be = ((80'd1 << st_len) - 80'd1) << st_addr[3:0];
+    wire [63:0]  out_stride = {32'd0, f_out_c} * {61'd0, osz};
+    // beats of a row store at byte offset off within its first beat
+    function [2:0] row_beats(input [3:0] off, input [6:0] len);
+        reg [6:0] nb7;
+        begin
+            nb7 = ({3'd0, off} + len + 7'd15) >> 4;   // <= 5: a row is <= 64 bytes
+            row_beats = nb7[2:0];
+        end
+    endfunction
+    // AW side: entry aw_rp, beats aw_i of it requested
+    reg  [3:0]   aw_rp;
     reg  [2:0]   aw_i, w_i;
-    reg  [31:0]  bcnt;
-    reg          wr_err;
-    wire [63:0]  aw_a = st_base + {57'd0, aw_i, 4'd0};
+    wire [63:0]  aw_row = ra_addr[aw_rp[2:0]];
+    wire [2:0]   aw_nb = row_beats(aw_row[3:0], ra_len[aw_rp[2:0]]);
+    wire [63:0]  aw_a = {aw_row[63:4], 4'd0} + {57'd0, aw_i, 4'd0};
     wire [4:0]   aw_win = 5'd16 - {1'b0, aw_a[7:4]};
-    wire [2:0]   aw_rem = st_nb - aw_i;
+    wire [2:0]   aw_rem = aw_nb - aw_i;
     wire [2:0]   aw_blen = {2'd0, aw_rem} < aw_win ? aw_rem : aw_win[2:0];
-    wire         st_act = rf_cnt != 4'd0;
-    assign m_axi_awvalid = st_act && aw_i < st_nb;
+    assign m_axi_awvalid = aw_rp != rf_wp;
     assign m_axi_awaddr = aw_a;
     wire [2:0]   aw_blen_m1 = aw_blen - 3'd1;
     assign m_axi_awlen = {5'd0, aw_blen_m1};
     assign m_axi_awsize = 3'd4;
     assign m_axi_awburst = 2'b01;
     wire         aw_hs = m_axi_awvalid && m_axi_awready;
-    wire [63:0]  w_a = st_base + {57'd0, w_i, 4'd0};
-    assign m_axi_wvalid = st_act && w_i < aw_i;
+    // W side: entry rf_rp, beats whose address is out
+    wire [63:0]  w_row = ra_addr[rf_rp[2:0]];
+    wire [6:0]   w_len = ra_len[rf_rp[2:0]];
+    wire [2:0]   w_nb = row_beats(w_row[3:0], w_len);
+    wire [639:0] st_wide = {128'd0, rowbuf} << {w_row[3:0], 3'd0};
+    wire [79:0]  st_be = ((80'd1 << w_len) - 80'd1) << w_row[3:0];
+    reg          wr_err;
+    reg  [31:0]  bcnt;
+    wire [63:0]  w_a = {w_row[63:4], 4'd0} + {57'd0, w_i, 4'd0};
+    assign m_axi_wvalid = rf_cnt != 4'd0 && (aw_rp != rf_rp || w_i < aw_i);
     assign m_axi_wdata = st_wide[w_i*128 +: 128];
     assign m_axi_wstrb = st_be[w_i*16 +: 16];
-    assign m_axi_wlast = w_i + 3'd1 == st_nb || w_a[7:4] == 4'hF;
+    assign m_axi_wlast = w_i + 3'd1 == w_nb || w_a[7:4] == 4'hF;
     wire         w_hs = m_axi_wvalid && m_axi_wready;
     assign m_axi_bready = 1'b1;
     wire         b_hs = m_axi_bvalid;
@@ -695,9 +711,9 @@ module qa_core #(
     wire   slot_used = ((sb_full[0] || sb_pend[0]) && sb_slot[0] == ~slot) ||
                        ((sb_full[1] || sb_pend[1]) && sb_slot[1] == ~slot) ||
                        (cst == C_RUN && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
-                       (snap_pend && p_j[3] == ~slot) || (dst != DR_IDLE && dslot == ~slot);
+                       (snap_pend && p_j[3] == ~slot);
     wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && !comp_v1 &&
-                      !snap_pend && dst == DR_IDLE;
+                      !snap_pend && !drain_busy;
     // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
     // control slave in the same cycle, so ap_start is low again in S_IDLE.
     assign ap_done = st == S_DONE;
@@ -728,6 +744,8 @@ module qa_core #(
             bcnt <= 32'd0;
             aw_i <= 3'd0;
             w_i <= 3'd0;
+            aw_rp <= 4'd0;
+            ra_wp <= 4'd0;
             comp_v1 <= 1'b0;
             comp_clear1 <= 1'b0;
             comp_end1 <= 1'b0;
@@ -736,7 +754,6 @@ module qa_core #(
             dr_v1 <= 1'b0;
             dst <= DR_IDLE;
             dq_r <= 8'd0;
-            dr_r1 <= 8'd0;
             rq_infl <= 4'd0;
             rf_wp <= 4'd0;
             rf_rp <= 4'd0;
@@ -895,16 +912,24 @@ module qa_core #(
 
             // ---- drain pipeline ----
             dr_v1 <= dr_issue;
-            dr_r1 <= dq_r;
-            if (dr_issue)
+            if (dr_issue) begin
                 dq_r <= dq_r + 8'd1;
+                dr_a1 <= dr_addr;
+                dr_addr <= dr_addr + out_stride;
+                if (dq_r + 8'd1 >= drows)
+                    dst <= DR_IDLE;
+            end
+            if (dr_v1) begin
+                ra_addr[ra_wp[2:0]] <= dr_a1;
+                ra_len[ra_wp[2:0]] <= dr_len;
+                ra_wp <= ra_wp + 4'd1;
+            end
             if (dr_issue && !rq_ov[0])
                 rq_infl <= rq_infl + 4'd1;
             else if (!dr_issue && rq_ov[0])
                 rq_infl <= rq_infl - 4'd1;
             if (rq_ov[0]) begin
                 rf_data[rf_wp[2:0]] <= rq_packed;
-                rf_row[rf_wp[2:0]] <= rq_row;
                 rf_wp <= rf_wp + 4'd1;
             end
 
@@ -959,11 +984,10 @@ module qa_core #(
 
             // ---- snapshot of a finished tile into the drain ----
             if (arr_snap) begin
-                dm0 <= p_m0;
-                dnabs0 <= p_nabs0;
                 drows <= p_rows;
-                dcols <= p_cols;
-                dslot <= p_j[3];
+                dr_addr <= mem_base + f_out_addr +
+                           ({32'd0, p_m0} * {32'd0, f_out_c} + {32'd0, p_nabs0}) * {61'd0, osz};
+                dr_len <= out_i32 ? {p_cols[4:0], 2'd0} : p_cols[6:0];
                 dq_r <= 8'd0;
                 dst <= DR_RUN;
                 snap_pend <= 1'b0;
@@ -978,20 +1002,23 @@ module qa_core #(
             end
 
             // ---- drain: shadow accumulators -> requant -> row stores ----
-            // write DMA: store the row at the head of the FIFO
-            if (st_act) begin
-                if (aw_hs)
-                    aw_i <= aw_i + aw_blen;
-                if (w_hs)
-                    w_i <= w_i + 3'd1;
-                if (w_hs && w_i + 3'd1 == st_nb) begin
+            // write DMA: addresses run ahead, data follows
+            if (aw_hs) begin
+                if (aw_i + aw_blen >= aw_nb) begin
                     aw_i <= 3'd0;
-                    w_i <= 3'd0;
-                    rf_rp <= rf_rp + 4'd1;
+                    aw_rp <= aw_rp + 4'd1;
+                end else begin
+                    aw_i <= aw_i + aw_blen;
                 end
             end
-            if (dst == DR_RUN && dq_r >= drows && rq_infl == 4'd0 && rf_cnt == 4'd0 && !dr_v1)
-                dst <= DR_IDLE;
+            if (w_hs) begin
+                if (w_i + 3'd1 == w_nb) begin
+                    w_i <= 3'd0;
+                    rf_rp <= rf_rp + 4'd1;
+                end else begin
+                    w_i <= w_i + 3'd1;
+                end
+            end
 
             case (st)
             S_IDLE: begin

@@ -3,15 +3,12 @@
 //   y = clamp(RDBP(SRDHM(x << max(shift,0), mult), max(-shift,0)) + out_zp,
 //             act_min, act_max)
 // or y = x when bypass (int32 output). Five stages, one value per cycle,
-// a tag rides along.
+// results in issue order.
 `default_nettype none
 
-module qa_requant #(
-    parameter TAG_W = 8
-) (
+module qa_requant (
     input  wire             clk,
     input  wire             in_valid,
-    input  wire [TAG_W-1:0] in_tag,
     input  wire [31:0]      in_x,
     input  wire [31:0]      in_mult,
     input  wire [31:0]      in_shift,
@@ -20,28 +17,23 @@ module qa_requant #(
     input  wire [31:0]      in_max,
     input  wire             in_bypass,
     output reg              out_valid,
-    output reg  [TAG_W-1:0] out_tag,
     output reg  [31:0]      out_y
 );
     // stage 1: left shift (mod 2^32), right exponent
     reg             s1_v, s1_byp;
-    reg [TAG_W-1:0] s1_tag;
     reg [31:0]      s1_x, s1_raw, s1_mult, s1_zp, s1_min, s1_max;
     reg [5:0]       s1_right;
     // stage 2: 64-bit product
     reg             s2_v, s2_byp, s2_sat;
-    reg [TAG_W-1:0] s2_tag;
     reg [63:0]      s2_ab;
     reg [31:0]      s2_raw, s2_zp, s2_min, s2_max;
     reg [5:0]       s2_right;
     // stage 3: SRDHM result
     reg             s3_v, s3_byp;
-    reg [TAG_W-1:0] s3_tag;
     reg [31:0]      s3_q, s3_raw, s3_zp, s3_min, s3_max;
     reg [5:0]       s3_right;
     // stage 4: rounding divide by power of two
     reg             s4_v, s4_byp;
-    reg [TAG_W-1:0] s4_tag;
     reg [31:0]      s4_y, s4_raw, s4_zp, s4_min, s4_max;
 
     wire        shift_pos = !in_shift[31] && in_shift != 32'd0;
@@ -68,7 +60,6 @@ module qa_requant #(
 
     always @(posedge clk) begin
         s1_v <= in_valid;
-        s1_tag <= in_tag;
         s1_byp <= in_bypass;
         s1_raw <= in_x;
         s1_x <= in_x << left;
@@ -79,7 +70,6 @@ module qa_requant #(
         s1_max <= in_max;
 
         s2_v <= s1_v;
-        s2_tag <= s1_tag;
         s2_byp <= s1_byp;
         s2_raw <= s1_raw;
         s2_ab <= $signed(s1_x) * $signed(s1_mult);
@@ -90,7 +80,6 @@ module qa_requant #(
         s2_max <= s1_max;
 
         s3_v <= s2_v;
-        s3_tag <= s2_tag;
         s3_byp <= s2_byp;
         s3_raw <= s2_raw;
         s3_q <= s2_sat ? 32'h7FFF_FFFF : q3[31:0];
@@ -100,7 +89,6 @@ module qa_requant #(
         s3_max <= s2_max;
 
         s4_v <= s3_v;
-        s4_tag <= s3_tag;
         s4_byp <= s3_byp;
         s4_raw <= s3_raw;
         s4_y <= y4[31:0];
@@ -109,7 +97,6 @@ module qa_requant #(
         s4_max <= s3_max;
 
         out_valid <= s4_v;
-        out_tag <= s4_tag;
         out_y <= s4_byp ? s4_raw : c5[31:0];
     end
 endmodule
