@@ -167,6 +167,24 @@ module qa_core #(
     reg [31:0] giter;                    // groups to iterate: G, or 1 in dw mode
     reg [31:0] kch;                      // chunk length in k steps
     reg [31:0] rowbytes;                 // bytes of one kernel row: kw * channels per group
+    // Depthwise with line reuse (dwl): pixel tiles are up to ROWS outputs of
+    // one output row, walked down a strip of columns. Every A lane holds the
+    // same ring of input-row segments (16 channels per word, written to all
+    // lanes at once); lane r reads word r * stride_w + kw_tap of a kernel
+    // row. A tile loads only the stride_h input rows its predecessor lacks,
+    // so each input byte is fetched about once, not kh * kw times. The ring
+    // has 2 * kh rows: a fill (at most kh rows) never overwrites the rows of
+    // the tile still computing, and the double-buffer handshake keeps it
+    // from overwriting those of the tile before.
+    reg        dwl;
+    reg [BANK_AW+1:0] segw;              // words per ring row (ROWS outputs' input columns)
+    reg [15:0] ring_r;                   // rows in the ring
+    reg [BANK_AW+1:0] ring_w, srow_w;    // words in the ring; in stride_h rows
+    reg        lfull;                    // the next fill loads all kh rows
+    reg [15:0] gw_slot;                  // ring write pointer: row slot, its first word
+    reg [BANK_AW+1:0] gw_word;
+    reg [15:0] ld_q;                     // slot / word of the fill's first kernel row
+    reg [BANK_AW+1:0] ld_qw;
 
     // ------------------------------------------------------------------
     // Divider (channels per group)
@@ -270,6 +288,8 @@ module qa_core #(
     reg  [7:0] sb_cols [0:1];
     reg  [2:0] sb_nb [0:1];
     reg        sb_slot [0:1];
+    reg [15:0] sb_qs [0:1];                 // dwl: ring slot / word of the first kernel row
+    reg [BANK_AW+1:0] sb_qw [0:1];
     reg  [1:0] sb_clear, sb_last;
     // compute side
     localparam C_IDLE = 1'b0, C_RUN = 1'b1;
@@ -285,7 +305,16 @@ module qa_core #(
     wire [31:0] m_left = mtot - m0;
     wire [31:0] n_left = ntile - n0;
     wire [31:0] k_left = kdep - k0;
-    wire [7:0]  rows_v = m_left >= ROWS ? ROWS[7:0] : m_left[7:0];
+    wire [31:0] ow_left = f_out_w - t_ow;
+    wire [7:0]  rows_v = dwl ? (ow_left >= ROWS ? ROWS[7:0] : ow_left[7:0]) :
+                         m_left >= ROWS ? ROWS[7:0] : m_left[7:0];
+    // dwl: input columns of this tile's row segment; the mode's limits
+    wire [15:0] segw_t = ({8'd0, rows_v} - 16'd1) * f_sw + f_kw;
+    wire [15:0] dl_rmax = f_out_w < ROWS ? f_out_w[15:0] : ROWS;
+    wire [15:0] dl_segw = (dl_rmax - 16'd1) * f_sw + f_kw;    // checked only when f_sw, f_kw <= 64
+    wire        dwl_ok = dw_ok && f_dh == 16'd1 && f_dw == 16'd1 && f_kh <= 16'd8 &&
+                         f_sw <= 16'd64 && f_kw <= 16'd64 && k_full <= BANK_WORDS &&
+                         {f_kh[3:0], 1'b0} * dl_segw <= 2 * BANK_WORDS;
     wire [31:0] klen = k_left >= kch ? kch : k_left;
     wire        one_chunk = kdep <= kch;
     // B stays in the lanes across pixel tiles when the block's weights fit
@@ -359,9 +388,13 @@ module qa_core #(
         end
     end
     wire [16:0] a_len = dwm ? {9'd0, bcols} : a_step[16:0];
-    wire [16:0] a_pos = dwm ? {w_k[12:0], 4'd0} : w_k[16:0];
+    wire [BANK_AW+1:0] dl_word = gw_word + w_kw[BANK_AW+1:0];
+    wire [16:0] a_pos = dwl ? {{(11-BANK_AW){1'b0}}, dl_word, 4'd0} :
+                        dwm ? {w_k[12:0], 4'd0} : w_k[16:0];
+    wire        dl_row_end = {16'd0, w_kw} + 32'd1 >= {16'd0, segw_t};
     wire        a_row_end = w_k + a_step >= klen;
-    wire        a_last = a_row_end && gcnt + 1 >= {24'd0, rows_v};
+    wire        a_last = dwl ? dl_row_end && w_kh + 16'd1 >= f_kh :
+                               a_row_end && gcnt + 1 >= {24'd0, rows_v};
 
     // B run
     wire [63:0] b_addr_conv = mem_base + f_w_addr + ({32'd0, nabs0} + {32'd0, gcnt}) * {32'd0, kdep} +
@@ -412,7 +445,7 @@ module qa_core #(
             run_len = a_len;
             run_pos = a_pos;
             run_dst = D_A;
-            run_lane = gcnt[4:0];
+            run_lane = dwl ? 5'h10 : gcnt[4:0];     // 5'h10: every lane (ROWS <= 16)
         end
         GM_B: begin
             run_valid = 1'b1;
@@ -460,7 +493,7 @@ module qa_core #(
     // R consumer: realign each beat to its destination, write the SRAMs
     // ------------------------------------------------------------------
     wire [47:0] hd = mq[mq_rp[5:0]];
-    wire        hd_comb = hd[47];               // B run into the kept-block space
+    wire        hd_comb = hd[47];               // run into one address space: kept B, dwl ring
     wire        hd_bend = hd[46];
     wire        hd_fill = hd[45];
     wire [1:0]  hd_dst = hd[44:43];
@@ -501,6 +534,10 @@ module qa_core #(
     reg                  comp_slot1;
     wire [BANK_AW:0]     b_word = c_boff + c_k0w + {1'b0, kk[BANK_AW+3:4]};
     wire [BANK_AW:0]     a_raddr = {cbuf, dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
+    // dwl: kernel row (ring word) + kernel column; lane r adds r * stride_w
+    reg  [15:0]          cr_slot, cr_j;
+    reg  [BANK_AW+1:0]   cr_word;
+    wire [BANK_AW:0]     dl_raddr = cr_word[BANK_AW:0] + cr_j[BANK_AW:0];   // < 2 * BANK_WORDS
     wire [BANK_AW:0]     b_raddr = b_keep ? b_word : {cbuf, kk[BANK_AW+3:4]};
     wire [7:0]           cj_left = c_cols - {2'd0, cj, 3'd0} * (COLS / 8);
     wire [7:0]           cj_cols = cj_left < COLS ? cj_left : COLS[7:0];
@@ -530,16 +567,19 @@ module qa_core #(
     wire                 wr_t = hd_dst == D_BT;
     wire [BANK_AW:0]     wr_addr = hd_comb ? (wr_t ? hd_pos[BANK_AW+4:4] : c_p[BANK_AW+4:4]) :
                                    {wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
-    wire [BANK_AW:0]     wa_addr = {wbuf, c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wa_addr = hd_comb ? c_p[BANK_AW+4:4] : {wbuf, c_p[BANK_AW+3:4]};
 
     genvar gi;
     generate
         for (gi = 0; gi < ROWS; gi = gi + 1) begin : g_abank
+            // lane offset of the dwl read (< 2 * BANK_WORDS by dwl_ok)
+            wire [BANK_AW:0] dl_lane = dl_raddr + gi * f_sw[BANK_AW:0];
             qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
                 .clk(clk),
-                .we(c_fire && hd_dst == D_A && hd_lane == gi),
+                .we(c_fire && hd_dst == D_A && (hd_lane == gi || hd_lane[4])),
                 .waddr(wa_addr), .wdata(c_win), .wbe(c_mask),
-                .raddr(a_raddr), .rsel(kk[3:0]), .rdata(a_words[gi*128 +: 128]),
+                .raddr(dwl ? dl_lane : a_raddr), .rsel(kk[3:0]),
+                .rdata(a_words[gi*128 +: 128]),
                 .rbyte(a_bytes[gi*8 +: 8])
             );
         end
@@ -793,9 +833,11 @@ module qa_core #(
                 sb_cols[lbuf] <= bcols;
                 sb_nb[lbuf] <= nb;
                 sb_slot[lbuf] <= slot;
+                sb_qs[lbuf] <= ld_q;
+                sb_qw[lbuf] <= ld_qw;
             end
             if (run_take) begin
-                mq[mq_wp[5:0]] <= {gm == GM_B && b_keep, run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
+                mq[mq_wp[5:0]] <= {(gm == GM_B && b_keep) || (gm == GM_A && dwl), run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
                 mq_wp <= mq_wp + 7'd1;
                 if (!run_fill) begin
                     iss_addr <= {run_addr[63:4], 4'd0};
@@ -848,7 +890,29 @@ module qa_core #(
                     if (gcnt == 32'd2)
                         gm <= GM_NONE;
                 end
-                GM_A: begin
+                GM_A: if (dwl) begin
+                    // one word per run along the row segment, then the next
+                    // input row into the next ring slot
+                    if (dl_row_end) begin
+                        w_kw <= 16'd0;
+                        w_kh <= w_kh + 16'd1;
+                        if (gw_slot + 16'd1 < ring_r) begin
+                            gw_slot <= gw_slot + 16'd1;
+                            gw_word <= gw_word + segw;
+                        end else begin
+                            gw_slot <= 16'd0;
+                            gw_word <= 0;
+                        end
+                        if (a_last) begin
+                            gcnt <= 32'd0;
+                            gsub <= 3'd0;
+                            gboff <= bbase;
+                            gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
+                        end
+                    end else begin
+                        w_kw <= w_kw + 16'd1;
+                    end
+                end else begin
                     if (a_row_end) begin
                         // the end state of a row is the next chunk's start
                         ce_kh <= nx_kh;
@@ -952,6 +1016,19 @@ module qa_core #(
             if (step_go) begin
                 if (!is_pass_end) begin
                     kk <= kk + 32'd1;
+                    // dwl: next kernel column, or the next kernel row's ring slot
+                    if (cr_j + 16'd1 < f_kw) begin
+                        cr_j <= cr_j + 16'd1;
+                    end else begin
+                        cr_j <= 16'd0;
+                        if (cr_slot + 16'd1 < ring_r) begin
+                            cr_slot <= cr_slot + 16'd1;
+                            cr_word <= cr_word + segw;
+                        end else begin
+                            cr_slot <= 16'd0;
+                            cr_word <= 0;
+                        end
+                    end
                 end else if (!is_buf_end) begin
                     // next channel tile of the block on the same activations
                     kk <= 32'd0;
@@ -977,6 +1054,9 @@ module qa_core #(
                 c_boff <= (pf && sb_slot[buf_next]) ? BANK_WORDS : 0;
                 c_slot <= sb_slot[buf_next];
                 c_k0w <= sb_k0w[buf_next];
+                cr_slot <= sb_qs[buf_next];
+                cr_word <= sb_qw[buf_next];
+                cr_j <= 16'd0;
                 kk <= 32'd0;
                 cbuf <= buf_next;
                 cst <= C_RUN;
@@ -1086,6 +1166,13 @@ module qa_core #(
                            (k_full > KCB && k_full <= 2 * KCB) ? {1'b0, k_full[31:5] + {26'd0, k_full[4:0] != 5'd0}, 4'd0} :
                            KCB;
                     rowbytes <= {16'd0, f_kw} * cg;
+                    dwl <= dwl_ok;
+                    segw <= dl_segw[BANK_AW+1:0];
+                    ring_r <= {f_kh[14:0], 1'b0};
+                    ring_w <= {f_kh[3:0], 1'b0} * dl_segw[BANK_AW+1:0];
+                    srow_w <= f_sh[3:0] * dl_segw[BANK_AW+1:0];
+                    gw_slot <= 16'd0;
+                    gw_word <= 0;
                     slot <= 1'b1;               // the first block takes slot 0
                     kwords <= k_full[19:4] + {15'd0, k_full[3:0] != 4'd0};
                     g <= 32'd0;
@@ -1114,6 +1201,7 @@ module qa_core #(
                 ck_kh <= 16'd0;
                 ck_kw <= 16'd0;
                 ck_ci <= 32'd0;
+                lfull <= 1'b1;
                 b_ok <= 2'b00;
                 gcnt <= 32'd0;
                 gm <= GM_PARAM;
@@ -1153,6 +1241,24 @@ module qa_core #(
                 gcnt <= 32'd0;
                 gm <= GM_A;
                 st <= S_LOAD;
+                if (dwl) begin
+                    // the tile's rows: all kh, or the stride_h new ones
+                    r_b <= t_b;
+                    r_oh <= t_oh;
+                    r_ow <= t_ow;
+                    w_kw <= 16'd0;
+                    w_kh <= lfull ? 16'd0 : f_kh - f_sh;
+                    if (lfull) begin
+                        ld_q <= gw_slot;
+                        ld_qw <= gw_word;
+                    end else if (ld_q + f_sh < ring_r) begin
+                        ld_q <= ld_q + f_sh;
+                        ld_qw <= ld_qw + srow_w;
+                    end else begin
+                        ld_q <= ld_q + f_sh - ring_r;
+                        ld_qw <= ld_qw + srow_w - ring_w;
+                    end
+                end
             end
             S_LOAD: if (gm == GM_NONE) begin
                 // the buffer's runs are all issued (sb_pend): walk on to the
@@ -1176,7 +1282,26 @@ module qa_core #(
                         w_ci <= ce_ci;
                         w_k <= 32'd0;
                         st <= S_LWAIT;
-                    end else if (m0 + ROWS < mtot) begin
+                    end else if (dwl && (t_oh + 1 < f_out_h || t_b + 1 < f_batch)) begin
+                        // next output row of the strip (into the next image)
+                        if (t_oh + 1 < f_out_h) begin
+                            t_oh <= t_oh + 32'd1;
+                        end else begin
+                            t_oh <= 32'd0;
+                            t_b <= t_b + 32'd1;
+                        end
+                        m0 <= m0 + f_out_w;
+                        lfull <= t_oh + 1 >= f_out_h || f_sh >= f_kh;
+                        st <= S_LWAIT;
+                    end else if (dwl && t_ow + ROWS < f_out_w) begin
+                        // next strip of columns, from the top
+                        t_ow <= t_ow + ROWS;
+                        t_oh <= 32'd0;
+                        t_b <= 32'd0;
+                        m0 <= t_ow + ROWS;
+                        lfull <= 1'b1;
+                        st <= S_LWAIT;
+                    end else if (!dwl && m0 + ROWS < mtot) begin
                         // next pixel tile: the row walk ended on its first pixel
                         m0 <= m0 + ROWS;
                         t_b <= r_b;

@@ -208,6 +208,19 @@ static void random_conv(struct rng *r, struct layer *l, int kind)
 			c->out_c = rnd_in(r, 60, 200);
 			c->kernel_w = rnd_in(r, 1, 7);
 			c->in_w = rnd_in(r, 4, 12);
+		} else if (kind == 6) {         /* depthwise line reuse: strips, ring wrap */
+			c->in_c = c->out_c = c->groups = rnd_in(r, 1, 40);
+			c->batch = rnd_in(r, 1, 3);
+			c->in_h = rnd_in(r, 1, 24);
+			c->in_w = rnd_in(r, 1, 56);
+			c->kernel_h = rnd_in(r, 1, 5);
+			c->kernel_w = rnd_in(r, 1, 5);
+			c->stride_w = rnd_in(r, 1, 4);
+			c->pad_top = rnd_in(r, 0, c->kernel_h - 1);
+			c->pad_bottom = rnd_in(r, 0, c->kernel_h - 1);
+			c->pad_left = rnd_in(r, 0, c->kernel_w - 1);
+			c->pad_right = rnd_in(r, 0, c->kernel_w - 1);
+			c->dilation_h = c->dilation_w = 1;
 		} else if (kind == 4) {         /* depthwise with many taps (tap chunking) */
 			c->in_c = c->out_c = c->groups = rnd_in(r, 1, 20);
 			c->kernel_h = rnd_in(r, 15, 18);
@@ -471,6 +484,23 @@ static void test_sim_channel_blocks_match_ref(void **state)
 	}
 }
 
+/* Depthwise with line reuse: output rows in strips of ROWS columns, input
+ * rows kept in a ring across the rows of a strip and across images. */
+static void test_sim_depthwise_strips_match_ref(void **state)
+{
+	struct devs *d = *state;
+	struct rng r = {0x94D049BB133111EBull};
+	struct layer l;
+	int i, n = case_count() / 4 + 2;
+
+	NEED_SIM(d);
+	for (i = 0; i < n; i++) {
+		memset(&l, 0, sizeof(l));
+		random_conv(&r, &l, 6);
+		run_case(d, &r, &l, 1);
+	}
+}
+
 static void test_sim_multi_layer_job_matches_ref(void **state)
 {
 	struct devs *d = *state;
@@ -512,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_sim_conv_matches_ref),
 		cmocka_unit_test(test_sim_deep_reductions_match_ref),
 		cmocka_unit_test(test_sim_channel_blocks_match_ref),
+		cmocka_unit_test(test_sim_depthwise_strips_match_ref),
 		cmocka_unit_test(test_sim_multi_layer_job_matches_ref),
 		cmocka_unit_test(test_sim_bad_multiplier_fails_like_ref),
 	};
