@@ -6,6 +6,11 @@
 // results in issue order.
 `default_nettype none
 
+// in_zp, in_min, in_max and in_bypass describe the layer and must hold while
+// values are in flight (the core changes them only between descriptors, with
+// the drain idle). Each stage's registers load only when a value enters it:
+// clock enables that also spare the simulator the 64-bit arithmetic of idle
+// cycles.
 module qa_requant (
     input  wire             clk,
     input  wire             in_valid,
@@ -20,21 +25,21 @@ module qa_requant (
     output reg  [31:0]      out_y
 );
     // stage 1: left shift (mod 2^32), right exponent
-    reg             s1_v, s1_byp;
-    reg [31:0]      s1_x, s1_raw, s1_mult, s1_zp, s1_min, s1_max;
+    reg             s1_v;
+    reg [31:0]      s1_x, s1_raw, s1_mult;
     reg [5:0]       s1_right;
     // stage 2: 64-bit product
-    reg             s2_v, s2_byp, s2_sat;
+    reg             s2_v, s2_sat;
     reg [63:0]      s2_ab;
-    reg [31:0]      s2_raw, s2_zp, s2_min, s2_max;
+    reg [31:0]      s2_raw;
     reg [5:0]       s2_right;
     // stage 3: SRDHM result
-    reg             s3_v, s3_byp;
-    reg [31:0]      s3_q, s3_raw, s3_zp, s3_min, s3_max;
+    reg             s3_v;
+    reg [31:0]      s3_q, s3_raw;
     reg [5:0]       s3_right;
     // stage 4: rounding divide by power of two
-    reg             s4_v, s4_byp;
-    reg [31:0]      s4_y, s4_raw, s4_zp, s4_min, s4_max;
+    reg             s4_v;
+    reg [31:0]      s4_y, s4_raw;
 
     wire        shift_pos = !in_shift[31] && in_shift != 32'd0;
     wire [4:0]  left = shift_pos ? in_shift[4:0] : 5'd0;
@@ -53,51 +58,40 @@ module qa_requant (
     wire signed [63:0] sh4 = q4 >>> s3_right;
     wire signed [63:0] y4 = sh4 + ((rem4 > thr4) ? 64'sd1 : 64'sd0);
 
-    wire signed [33:0] v5 = $signed({{2{s4_y[31]}}, s4_y}) + $signed({{2{s4_zp[31]}}, s4_zp});
-    wire signed [33:0] min5 = $signed({{2{s4_min[31]}}, s4_min});
-    wire signed [33:0] max5 = $signed({{2{s4_max[31]}}, s4_max});
+    wire signed [33:0] v5 = $signed({{2{s4_y[31]}}, s4_y}) + $signed({{2{in_zp[31]}}, in_zp});
+    wire signed [33:0] min5 = $signed({{2{in_min[31]}}, in_min});
+    wire signed [33:0] max5 = $signed({{2{in_max[31]}}, in_max});
     wire signed [33:0] c5 = v5 < min5 ? min5 : (v5 > max5 ? max5 : v5);
 
     always @(posedge clk) begin
         s1_v <= in_valid;
-        s1_byp <= in_bypass;
-        s1_raw <= in_x;
-        s1_x <= in_x << left;
-        s1_right <= right;
-        s1_mult <= in_mult;
-        s1_zp <= in_zp;
-        s1_min <= in_min;
-        s1_max <= in_max;
-
         s2_v <= s1_v;
-        s2_byp <= s1_byp;
-        s2_raw <= s1_raw;
-        s2_ab <= $signed(s1_x) * $signed(s1_mult);
-        s2_sat <= s1_x == 32'h8000_0000 && s1_mult == 32'h8000_0000;
-        s2_right <= s1_right;
-        s2_zp <= s1_zp;
-        s2_min <= s1_min;
-        s2_max <= s1_max;
-
         s3_v <= s2_v;
-        s3_byp <= s2_byp;
-        s3_raw <= s2_raw;
-        s3_q <= s2_sat ? 32'h7FFF_FFFF : q3[31:0];
-        s3_right <= s2_right;
-        s3_zp <= s2_zp;
-        s3_min <= s2_min;
-        s3_max <= s2_max;
-
         s4_v <= s3_v;
-        s4_byp <= s3_byp;
-        s4_raw <= s3_raw;
-        s4_y <= y4[31:0];
-        s4_zp <= s3_zp;
-        s4_min <= s3_min;
-        s4_max <= s3_max;
-
         out_valid <= s4_v;
-        out_y <= s4_byp ? s4_raw : c5[31:0];
+        if (in_valid) begin
+            s1_raw <= in_x;
+            s1_x <= in_x << left;
+            s1_right <= right;
+            s1_mult <= in_mult;
+        end
+        if (s1_v) begin
+            s2_raw <= s1_raw;
+            s2_ab <= $signed(s1_x) * $signed(s1_mult);
+            s2_sat <= s1_x == 32'h8000_0000 && s1_mult == 32'h8000_0000;
+            s2_right <= s1_right;
+        end
+        if (s2_v) begin
+            s3_raw <= s2_raw;
+            s3_q <= s2_sat ? 32'h7FFF_FFFF : q3[31:0];
+            s3_right <= s2_right;
+        end
+        if (s3_v) begin
+            s4_raw <= s3_raw;
+            s4_y <= y4[31:0];
+        end
+        if (s4_v)
+            out_y <= in_bypass ? s4_raw : c5[31:0];
     end
 endmodule
 
