@@ -82,6 +82,11 @@ module qa_core #(
     output wire         m_axi_bready
 );
     localparam KCB = BANK_WORDS * 16;    // reduction bytes per lane per chunk
+    // B lanes hold twice the two A buffers: a channel block's weights for a
+    // whole (up to two-chunk) reduction, double-buffered across blocks up to
+    // K = 8192 / NB, so that deep layers still get channel blocks.
+    localparam BW = 4 * BANK_WORDS;       // words per B lane
+    localparam BAW = BANK_AW + 2;
     // A channel block is up to NBMAX channel tiles whose weights share the B
     // lanes, so each pixel tile's activations, loaded once, feed NBMAX passes.
     localparam NBMAX = 4;
@@ -269,7 +274,7 @@ module qa_core #(
     reg  [7:0] bcols;                       // channels in the block
     reg  [15:0] kwords;                     // SRAM words per column: ceil(K / 16)
     reg  [2:0] gsub;                        // GEMM B: channel tile of the next run
-    reg  [BANK_AW+1:0] gboff;               // B: SRAM word offset of the next run's sub-block
+    reg  [BAW:0] gboff;                     // B: SRAM word offset of the next run's sub-block
 
     // Operand buffers are double-buffered: the loader fills buffer lbuf while
     // the array works on buffer cbuf. sb_* describe a filled buffer.
@@ -281,7 +286,7 @@ module qa_core #(
     reg        lbuf, cbuf, wbuf;
     reg  [1:0] sb_full, sb_pend;
     reg  [31:0] sb_klen [0:1];
-    reg  [BANK_AW:0] sb_k0w [0:1];
+    reg  [BAW-1:0] sb_k0w [0:1];
     reg  [31:0] sb_m0 [0:1];
     reg  [31:0] sb_nabs0 [0:1];
     reg  [7:0] sb_rows [0:1];
@@ -292,14 +297,23 @@ module qa_core #(
     reg [BANK_AW+1:0] sb_qw [0:1];
     reg  [1:0] sb_clear, sb_last;
     // compute side
-    localparam C_IDLE = 1'b0, C_RUN = 1'b1;
-    reg        cst;
+    // C_WAIT: a two-chunk block waits for its second chunk's buffer
+    localparam [1:0] C_IDLE = 2'd0, C_RUN = 2'd1, C_WAIT = 2'd2;
+    reg  [1:0] cst;
+    // Two-chunk reductions with several channel tiles (c_alt) alternate the
+    // two A buffers, chunk 0 then chunk 1 of each tile: the accumulators of
+    // one tile complete before the next starts. Chunk 0's buffer is released
+    // after the last tile's chunk-0 pass, so the next pixel tile loads into
+    // it while the array works on chunk 1.
+    reg        c_alt, c_ch, c_b0;
+    reg  [31:0] c_len0, c_len1;
+    reg  [BAW-1:0] c_k0w0, c_k0w1;
     reg  [31:0] c_len, c_m0, c_nabs0;
     reg  [7:0] c_rows, c_cols;            // c_cols: channels of the whole block
     reg        c_last, c_clear;
     reg  [2:0] c_nb, cj;                    // passes over the buffer, current pass
-    reg  [BANK_AW:0] c_boff;                // B word offset of pass cj (< 2 * BANK_WORDS)
-    reg  [BANK_AW:0] c_k0w;                 // B word of the buffer's first k (kept blocks)
+    reg  [BAW-1:0] c_boff;                  // B word offset of pass cj (< BW)
+    reg  [BAW-1:0] c_k0w;                   // B word of the buffer's first k (kept blocks)
     reg        c_slot;                      // parameter slot / B half of the buffer's block
 
     wire [31:0] m_left = mtot - m0;
@@ -321,22 +335,22 @@ module qa_core #(
     // both halves of the B lanes (one address space, not double-buffered:
     // it is loaded once per channel block) and the reduction takes at most
     // two chunks. Otherwise each chunk brings its own B into its buffer.
-    wire        b_keep = kwords <= 2 * BANK_WORDS && kdep <= {kch[30:0], 1'b0};
+    wire        b_keep = kwords <= BW && kdep <= {kch[30:0], 1'b0};
     wire        b_chunk = k0 != 32'd0;      // chunk 0 or 1 of a kept block
     // Blocks of up to 4096-deep (one-chunk) reductions alternate two halves of the B
     // space (and two parameter slots): the next block's weights load while
     // the array still works on the current one.
-    wire        pf = !dwm && one_chunk && kwords <= BANK_WORDS;
+    wire        pf = !dwm && one_chunk && kwords <= BW / 2;
     reg         slot;                       // slot of the block being loaded
-    wire [BANK_AW+1:0] bbase = (pf && slot) ? BANK_WORDS : 0;
+    wire [BAW:0] bbase = (pf && slot) ? BW / 2 : 0;
     // channel block: as many channel tiles as the B lanes hold (one chunk only)
     wire [31:0] tiles_left = (n_left + COLS - 1) / COLS;
-    wire [17:0] kcap = pf ? BANK_WORDS : 2 * BANK_WORDS;
+    wire [17:0] kcap = pf ? BW / 2 : BW;
     wire [2:0]  kfit = {kwords, 2'b0} <= kcap ? 3'd4 :
                        ({kwords, 1'b0} + {1'b0, kwords}) <= kcap ? 3'd3 :
                        {1'b0, kwords, 1'b0} <= kcap ? 3'd2 : 3'd1;
     wire [2:0]  nb_fit = kfit < NBMAX ? kfit : NBMAX[2:0];
-    wire [2:0]  nb_v = (dwm || !one_chunk) ? 3'd1 :
+    wire [2:0]  nb_v = (dwm || !b_keep) ? 3'd1 :
                        tiles_left < {29'd0, nb_fit} ? tiles_left[2:0] : nb_fit;
     wire [31:0] bcols_all = {26'd0, nb_v, 3'd0} * (COLS / 8);
     wire [7:0]  bcols_v = n_left < bcols_all ? n_left[7:0] : bcols_all[7:0];
@@ -451,7 +465,7 @@ module qa_core #(
             run_valid = 1'b1;
             run_addr = is_gemm ? b_addr_gemm : b_addr_conv;
             run_len = is_gemm ? {9'd0, b_run_cols} : klen[16:0];
-            run_pos = {{(11-BANK_AW){1'b0}}, gboff, 4'd0} + (b_keep ? k0[16:0] : 17'd0) +
+            run_pos = {{(12-BAW){1'b0}}, gboff, 4'd0} + (b_keep ? k0[16:0] : 17'd0) +
                       (is_gemm ? gcnt[16:0] : 17'd0);
             run_dst = is_gemm ? D_BT : D_B;
             run_lane = is_gemm ? 5'd0 : gcnt[4:0] % COLS;
@@ -532,18 +546,19 @@ module qa_core #(
     reg                  comp_v1, comp_clear1, comp_end1;
     reg  [7:0]           comp_rows1, comp_cols1;
     reg                  comp_slot1;
-    wire [BANK_AW:0]     b_word = c_boff + c_k0w + {1'b0, kk[BANK_AW+3:4]};
+    wire [BAW-1:0]       b_word = c_boff + c_k0w + {2'b0, kk[BANK_AW+3:4]};
     wire [BANK_AW:0]     a_raddr = {cbuf, dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
     // dwl: kernel row (ring word) + kernel column; lane r adds r * stride_w
     reg  [15:0]          cr_slot, cr_j;
     reg  [BANK_AW+1:0]   cr_word;
     wire [BANK_AW:0]     dl_raddr = cr_word[BANK_AW:0] + cr_j[BANK_AW:0];   // < 2 * BANK_WORDS
-    wire [BANK_AW:0]     b_raddr = b_keep ? b_word : {cbuf, kk[BANK_AW+3:4]};
+    wire [BAW-1:0]       b_raddr = b_keep ? b_word : {1'b0, cbuf, kk[BANK_AW+3:4]};
     wire [7:0]           cj_left = c_cols - {2'd0, cj, 3'd0} * (COLS / 8);
     wire [7:0]           cj_cols = cj_left < COLS ? cj_left : COLS[7:0];
     wire                 is_first = kk == 0 && c_clear;           // starts a new tile
     wire                 is_pass_end = kk + 1 >= c_len;
-    wire                 is_buf_end = is_pass_end && {29'd0, cj} + 1 >= {29'd0, c_nb};
+    wire                 is_buf_end = is_pass_end && {29'd0, cj} + 1 >= {29'd0, c_nb} &&
+                                      (!c_alt || c_ch);
     wire                 is_tile_end = is_pass_end && c_last;       // completes a tile
     // A finished tile waits (snap_pend) until the drain is free; a new tile's
     // first step (which clears the accumulators) may only enter the array
@@ -558,6 +573,9 @@ module qa_core #(
     wire                 snap_hold = (snap_pend && comp_end1) ||
                                      ((snap_pend || comp_end1) && dst != DR_IDLE);
     wire                 step_go = cst == C_RUN && !(is_first && snap_hold);
+    // two-chunk blocks: the switch to chunk 1's buffer, once it is full
+    wire                 alt_to1 = (step_go && is_pass_end && c_alt && !c_ch) || cst == C_WAIT;
+    wire                 alt_go1 = alt_to1 && (cj != 3'd0 || sb_full[~c_b0]);
     wire                 buf_next = cst == C_IDLE ? cbuf : ~cbuf;
     wire                 c_take = sb_full[buf_next] && (cst == C_IDLE || (step_go && is_buf_end));
     wire [ROWS*128-1:0]  a_words;
@@ -565,8 +583,8 @@ module qa_core #(
     wire [COLS*8-1:0]    b_bytes;
     // one write bus shared by all lanes; transposed writes pick their byte
     wire                 wr_t = hd_dst == D_BT;
-    wire [BANK_AW:0]     wr_addr = hd_comb ? (wr_t ? hd_pos[BANK_AW+4:4] : c_p[BANK_AW+4:4]) :
-                                   {wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+    wire [BAW-1:0]       wr_addr = hd_comb ? (wr_t ? hd_pos[BAW+3:4] : c_p[BAW+3:4]) :
+                                   {1'b0, wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
     wire [BANK_AW:0]     wa_addr = hd_comb ? c_p[BANK_AW+4:4] : {wbuf, c_p[BANK_AW+3:4]};
 
     genvar gi;
@@ -587,7 +605,7 @@ module qa_core #(
             wire [127:0] tdata = {16{c_twin[gi*8 +: 8]}};
             wire [31:0]  tbe = {16'd0, 16'd1 << hd_pos[3:0]};
             wire [127:0] b_word_unused;
-            qa_bank #(.WORDS(2 * BANK_WORDS), .AW(BANK_AW + 1)) u_bank (
+            qa_bank #(.WORDS(BW), .AW(BAW)) u_bank (
                 .clk(clk),
                 .we(c_fire && ((hd_dst == D_B && hd_lane == gi) || (wr_t && c_tmask[gi]))),
                 .waddr(wr_addr),
@@ -750,7 +768,7 @@ module qa_core #(
     // anything still in flight for the slot the next block will take
     wire   slot_used = ((sb_full[0] || sb_pend[0]) && sb_slot[0] == ~slot) ||
                        ((sb_full[1] || sb_pend[1]) && sb_slot[1] == ~slot) ||
-                       (cst == C_RUN && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
+                       (cst != C_IDLE && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
                        (snap_pend && p_j[3] == ~slot);
     wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && !comp_v1 &&
                       !snap_pend && !drain_busy;
@@ -807,12 +825,13 @@ module qa_core #(
             sb_full <= 2'b00;
             sb_pend <= 2'b00;
             cst <= C_IDLE;
+            c_alt <= 1'b0;
         end else begin
             div_start <= 1'b0;
             if (st != S_IDLE) begin
                 cycles <= cycles + 64'd1;
                 if (st == S_FETCH || st == S_FETCHW || st == S_PARAM || st == S_PARAMW ||
-                    ((st == S_LOAD || st == S_LWAIT) && cst == C_IDLE) || st == S_DESCEND)
+                    ((st == S_LOAD || st == S_LWAIT) && cst != C_RUN) || st == S_DESCEND)
                     stalls <= stalls + 64'd1;
             end
 
@@ -824,7 +843,7 @@ module qa_core #(
             if (run_take && run_bend) begin
                 sb_pend[lbuf] <= 1'b1;
                 sb_klen[lbuf] <= klen;
-                sb_k0w[lbuf] <= k0[BANK_AW+4:4];
+                sb_k0w[lbuf] <= k0[BAW+3:4];
                 sb_clear[lbuf] <= k0 == 0;
                 sb_last[lbuf] <= k0 + klen >= kdep;
                 sb_m0[lbuf] <= m0;
@@ -957,13 +976,13 @@ module qa_core #(
                             gcnt <= gcnt + 32'd1;
                         end else begin
                             gsub <= gsub + 3'd1;
-                            gboff <= gboff + kwords[BANK_AW+1:0];
+                            gboff <= gboff + kwords[BAW:0];
                         end
                     end else begin
                         // column COLS of the block starts the next sub-block
                         gcnt <= gcnt + 32'd1;
                         if (gcnt % COLS == COLS - 1)
-                            gboff <= gboff + kwords[BANK_AW+1:0];
+                            gboff <= gboff + kwords[BAW:0];
                     end
                     if (b_last) begin
                         gm <= GM_NONE;
@@ -1029,16 +1048,53 @@ module qa_core #(
                             cr_word <= 0;
                         end
                     end
+                end else if (c_alt && !c_ch) begin
+                    // chunk 0 of tile cj done: on to chunk 1 (alt_to1); its
+                    // last tile frees chunk 0's buffer
+                    if ({29'd0, cj} + 1 >= {29'd0, c_nb})
+                        sb_full[cbuf] <= 1'b0;
                 end else if (!is_buf_end) begin
                     // next channel tile of the block on the same activations
+                    // (two-chunk blocks: back to chunk 0's buffer)
                     kk <= 32'd0;
                     cj <= cj + 3'd1;
-                    c_boff <= c_boff + kwords[BANK_AW:0];
+                    c_boff <= c_boff + kwords[BAW-1:0];
+                    if (c_alt) begin
+                        c_ch <= 1'b0;
+                        cbuf <= c_b0;
+                        c_len <= c_len0;
+                        c_k0w <= c_k0w0;
+                        c_clear <= 1'b1;
+                        c_last <= 1'b0;
+                    end
                 end else begin
                     // the buffer's last read is out: release it
                     sb_full[cbuf] <= 1'b0;
                     cbuf <= ~cbuf;
                     cst <= C_IDLE;
+                    c_alt <= 1'b0;
+                end
+            end
+            if (alt_to1) begin
+                if (alt_go1) begin
+                    kk <= 32'd0;
+                    c_ch <= 1'b1;
+                    cbuf <= ~c_b0;
+                    c_clear <= 1'b0;
+                    c_last <= 1'b1;
+                    cst <= C_RUN;
+                    if (cj == 3'd0) begin
+                        // first visit: chunk 1's metadata, kept for later tiles
+                        c_len <= sb_klen[~c_b0];
+                        c_len1 <= sb_klen[~c_b0];
+                        c_k0w <= sb_k0w[~c_b0];
+                        c_k0w1 <= sb_k0w[~c_b0];
+                    end else begin
+                        c_len <= c_len1;
+                        c_k0w <= c_k0w1;
+                    end
+                end else begin
+                    cst <= C_WAIT;
                 end
             end
             if (c_take) begin
@@ -1051,9 +1107,14 @@ module qa_core #(
                 c_cols <= sb_cols[buf_next];
                 c_nb <= sb_nb[buf_next];
                 cj <= 3'd0;
-                c_boff <= (pf && sb_slot[buf_next]) ? BANK_WORDS : 0;
+                c_boff <= (pf && sb_slot[buf_next]) ? BW / 2 : 0;
                 c_slot <= sb_slot[buf_next];
                 c_k0w <= sb_k0w[buf_next];
+                c_alt <= sb_nb[buf_next] != 3'd1 && !sb_last[buf_next];
+                c_ch <= 1'b0;
+                c_b0 <= buf_next;
+                c_len0 <= sb_klen[buf_next];
+                c_k0w0 <= sb_k0w[buf_next];
                 cr_slot <= sb_qs[buf_next];
                 cr_word <= sb_qw[buf_next];
                 cr_j <= 16'd0;
