@@ -55,7 +55,7 @@
 #define QA_REG_CYCLES_HI       0x44u
 #define QA_REG_MACS_LO         0x4Cu /* ro: u64 useful MACs of the last run */
 #define QA_REG_MACS_HI         0x50u
-#define QA_REG_STALLS_LO       0x58u /* ro: u64 memory stall cycles */
+#define QA_REG_STALLS_LO       0x58u /* ro: u64 cycles without an array step */
 #define QA_REG_STALLS_HI       0x5Cu
 #define QA_REG_STATUS          0x64u /* ro: QA_STATUS_* of the last run */
 #define QA_REG_SPAN            0x70u /* bytes of register space decoded */

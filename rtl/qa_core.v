@@ -830,8 +830,9 @@ module qa_core #(
             div_start <= 1'b0;
             if (st != S_IDLE) begin
                 cycles <= cycles + 64'd1;
-                if (st == S_FETCH || st == S_FETCHW || st == S_PARAM || st == S_PARAMW ||
-                    ((st == S_LOAD || st == S_LWAIT) && cst != C_RUN) || st == S_DESCEND)
+                // cycles without an array step: waiting for operands,
+                // parameters, descriptors or the drain
+                if (!step_go)
                     stalls <= stalls + 64'd1;
             end
 

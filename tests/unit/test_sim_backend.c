@@ -407,6 +407,14 @@ static void run_case(struct devs *d, struct rng *r, struct layer *ls, int n)
 			if (rs.stats.macs != macs)
 				fail_msg("core MAC counter %llu, expected %llu",
 					 (unsigned long long)rs.stats.macs, (unsigned long long)macs);
+			/* a stall is a cycle without an array step; a step does at
+			 * most 16 x 16 MACs */
+			if (rs.stats.stall_cycles >= rs.stats.cycles ||
+			    rs.stats.macs > 256 * (rs.stats.cycles - rs.stats.stall_cycles))
+				fail_msg("stall counter %llu of %llu cycles for %llu MACs",
+					 (unsigned long long)rs.stats.stall_cycles,
+					 (unsigned long long)rs.stats.cycles,
+					 (unsigned long long)macs);
 		}
 	}
 	for (i = 0; i < n; i++)
