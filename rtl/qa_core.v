@@ -38,7 +38,9 @@ module qa_core #(
     parameter ROWS = 16,
     parameter COLS = 16,
     parameter BANK_WORDS = 256,         // 16-byte words per lane: chunk = 16 * BANK_WORDS bytes
-    parameter BANK_AW = 8
+    parameter BANK_AW = 8,
+    parameter B_WORDS = 8 * BANK_WORDS,   // 16-byte words per B lane
+    parameter B_AW = BANK_AW + 3
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -82,11 +84,14 @@ module qa_core #(
     output wire         m_axi_bready
 );
     localparam KCB = BANK_WORDS * 16;    // reduction bytes per lane per chunk
-    // B lanes hold twice the two A buffers: a channel block's weights for a
-    // whole (up to two-chunk) reduction, double-buffered across blocks up to
-    // K = 8192 / NB, so that deep layers still get channel blocks.
-    localparam BW = 4 * BANK_WORDS;       // words per B lane
-    localparam BAW = BANK_AW + 2;
+    // B lanes hold a channel block's weights for a whole (up to two-chunk)
+    // reduction, in two halves (double-buffered across blocks) while a block
+    // fits one: with the default 8x the A buffer, blocks of 3 channel tiles
+    // of a K = 4608 reduction load their weights while the last block
+    // computes. Smaller B lanes (>= 2x the A buffer) give smaller blocks.
+    localparam BAW = B_AW;
+    localparam [31:0] BW = B_WORDS;
+    localparam [BAW:0] BW_HALF = BW[BAW+1:1];
     // A channel block is up to NBMAX channel tiles whose weights share the B
     // lanes, so each pixel tile's activations, loaded once, feed NBMAX passes.
     localparam NBMAX = 4;
@@ -103,7 +108,8 @@ module qa_core #(
     localparam [4:0] S_IDLE = 5'd0, S_FETCH = 5'd1, S_DIV1 = 5'd2, S_DIV1W = 5'd3,
                      S_DIV2 = 5'd4, S_DIV2W = 5'd5, S_CHECK = 5'd6, S_PARAM = 5'd7,
                      S_PCHECK = 5'd8, S_LOAD = 5'd9, S_LWAIT = 5'd10, S_DESCEND = 5'd15,
-                     S_FAIL = 5'd16, S_DONE = 5'd17, S_FETCHW = 5'd18, S_PARAMW = 5'd19;
+                     S_FAIL = 5'd16, S_DONE = 5'd17, S_FETCHW = 5'd18, S_PARAMW = 5'd19,
+                     S_BPRE = 5'd20;
 
     // generator modes
     localparam [2:0] GM_NONE = 3'd0, GM_DESC = 3'd1, GM_PARAM = 3'd2, GM_A = 3'd3, GM_B = 3'd4;
@@ -330,22 +336,20 @@ module qa_core #(
                          f_sw <= 16'd64 && f_kw <= 16'd64 && k_full <= BANK_WORDS &&
                          {f_kh[3:0], 1'b0} * dl_segw <= 2 * BANK_WORDS;
     wire [31:0] klen = k_left >= kch ? kch : k_left;
-    wire        one_chunk = kdep <= kch;
     // B stays in the lanes across pixel tiles when the block's weights fit
-    // both halves of the B lanes (one address space, not double-buffered:
-    // it is loaded once per channel block) and the reduction takes at most
-    // two chunks. Otherwise each chunk brings its own B into its buffer.
-    wire        b_keep = kwords <= BW && kdep <= {kch[30:0], 1'b0};
+    // the B lanes (one address space) and the reduction takes at most two
+    // chunks. Otherwise each chunk brings its own B into its buffer.
+    wire        b_keep = {16'd0, kwords} <= BW && kdep <= {kch[30:0], 1'b0};
     wire        b_chunk = k0 != 32'd0;      // chunk 0 or 1 of a kept block
-    // Blocks of up to 4096-deep (one-chunk) reductions alternate two halves of the B
-    // space (and two parameter slots): the next block's weights load while
-    // the array still works on the current one.
-    wire        pf = !dwm && one_chunk && kwords <= BW / 2;
+    // Blocks whose weights fit half the B lanes alternate the two halves (and
+    // two parameter slots): the next block's weights load while the array
+    // still works on the current one.
+    wire        pf = !dwm && b_keep && {16'd0, kwords} <= BW / 2;
     reg         slot;                       // slot of the block being loaded
-    wire [BAW:0] bbase = (pf && slot) ? BW / 2 : 0;
-    // channel block: as many channel tiles as the B lanes hold (one chunk only)
+    wire [BAW:0] bbase = (pf && slot) ? BW_HALF : 0;
+    // channel block: as many channel tiles as the B lanes (or a half) hold
     wire [31:0] tiles_left = (n_left + COLS - 1) / COLS;
-    wire [17:0] kcap = pf ? BW / 2 : BW;
+    wire [17:0] kcap = pf ? BW[18:1] : BW[17:0];
     wire [2:0]  kfit = {kwords, 2'b0} <= kcap ? 3'd4 :
                        ({kwords, 1'b0} + {1'b0, kwords}) <= kcap ? 3'd3 :
                        {1'b0, kwords, 1'b0} <= kcap ? 3'd2 : 3'd1;
@@ -501,7 +505,9 @@ module qa_core #(
     wire       run_take = run_valid && !mq_full && (run_fill || iss_free);
     wire       gen_adv = (run_take || (gm == GM_PARAM && p_skip));
     // the last run of an operand buffer
-    wire       run_bend = (gm == GM_A && a_last && b_ok[b_chunk]) || (gm == GM_B && b_last);
+    // (kept weights load ahead of their first A buffer, b_pre: not its end)
+    reg        b_pre;
+    wire       run_bend = (gm == GM_A && a_last && b_ok[b_chunk]) || (gm == GM_B && b_last && !b_pre);
 
     // ------------------------------------------------------------------
     // R consumer: realign each beat to its destination, write the SRAMs
@@ -523,7 +529,9 @@ module qa_core #(
     wire [4:0]  c_v = c_lastb ? c_rem[4:0] : c_avail;
     // Operand runs are issued while the array still works on their buffer;
     // their data waits (back-pressure on R) until the array releases it.
-    wire        c_block = hd_dst != D_REG && sb_full[wbuf];
+    // Kept weights go to a B space nothing reads yet (the block's own, or the
+    // free half): they never wait.
+    wire        c_block = hd_dst != D_REG && !(hd_comb && hd_dst != D_A) && sb_full[wbuf];
     assign m_axi_rready = !mq_empty && !hd_fill && !c_block;
     wire        c_fire = !mq_empty && !c_block && (hd_fill || m_axi_rvalid);
     wire [7:0]  zp_byte = f_in_zp[7:0];
@@ -552,7 +560,7 @@ module qa_core #(
     reg  [15:0]          cr_slot, cr_j;
     reg  [BANK_AW+1:0]   cr_word;
     wire [BANK_AW:0]     dl_raddr = cr_word[BANK_AW:0] + cr_j[BANK_AW:0];   // < 2 * BANK_WORDS
-    wire [BAW-1:0]       b_raddr = b_keep ? b_word : {1'b0, cbuf, kk[BANK_AW+3:4]};
+    wire [BAW-1:0]       b_raddr = b_keep ? b_word : {{(BAW-BANK_AW-1){1'b0}}, cbuf, kk[BANK_AW+3:4]};
     wire [7:0]           cj_left = c_cols - {2'd0, cj, 3'd0} * (COLS / 8);
     wire [7:0]           cj_cols = cj_left < COLS ? cj_left : COLS[7:0];
     wire                 is_first = kk == 0 && c_clear;           // starts a new tile
@@ -584,7 +592,7 @@ module qa_core #(
     // one write bus shared by all lanes; transposed writes pick their byte
     wire                 wr_t = hd_dst == D_BT;
     wire [BAW-1:0]       wr_addr = hd_comb ? (wr_t ? hd_pos[BAW+3:4] : c_p[BAW+3:4]) :
-                                   {1'b0, wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+                                   {{(BAW-BANK_AW-1){1'b0}}, wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
     wire [BANK_AW:0]     wa_addr = hd_comb ? c_p[BANK_AW+4:4] : {wbuf, c_p[BANK_AW+3:4]};
 
     genvar gi;
@@ -826,6 +834,7 @@ module qa_core #(
             sb_pend <= 2'b00;
             cst <= C_IDLE;
             c_alt <= 1'b0;
+            b_pre <= 1'b0;
         end else begin
             div_start <= 1'b0;
             if (st != S_IDLE) begin
@@ -1108,7 +1117,7 @@ module qa_core #(
                 c_cols <= sb_cols[buf_next];
                 c_nb <= sb_nb[buf_next];
                 cj <= 3'd0;
-                c_boff <= (pf && sb_slot[buf_next]) ? BW / 2 : 0;
+                c_boff <= (pf && sb_slot[buf_next]) ? BW_HALF[BAW-1:0] : 0;
                 c_slot <= sb_slot[buf_next];
                 c_k0w <= sb_k0w[buf_next];
                 c_alt <= sb_nb[buf_next] != 3'd1 && !sb_last[buf_next];
@@ -1297,6 +1306,15 @@ module qa_core #(
             S_LWAIT: if (rd_err) begin
                 err_code <= E_ADDRESS;
                 st <= S_FAIL;
+            end else if (b_keep && !b_ok[b_chunk]) begin
+                // a block's kept weights (per chunk) load first: they need
+                // no A buffer, so they stream while the last block computes
+                gcnt <= 32'd0;
+                gsub <= 3'd0;
+                gboff <= bbase;
+                b_pre <= 1'b1;
+                gm <= GM_B;
+                st <= S_BPRE;
             end else if (!sb_pend[lbuf] && (!sb_full[lbuf] || (cst != C_IDLE && cbuf == lbuf))) begin
                 // the buffer is free, or the array has taken its metadata and
                 // computes on it (the new data waits for its release)
@@ -1321,6 +1339,10 @@ module qa_core #(
                         ld_qw <= ld_qw + srow_w - ring_w;
                     end
                 end
+            end
+            S_BPRE: if (gm == GM_NONE) begin
+                b_pre <= 1'b0;
+                st <= S_LWAIT;
             end
             S_LOAD: if (gm == GM_NONE) begin
                 // the buffer's runs are all issued (sb_pend): walk on to the

@@ -8,7 +8,9 @@ module qa_top #(
     parameter ROWS = 16,
     parameter COLS = 16,
     parameter BANK_WORDS = 256,     // reduction chunk: 4 KiB per lane, double-buffered
-    parameter BANK_AW = 8
+    parameter BANK_AW = 8,
+    parameter B_WORDS = 8 * BANK_WORDS, // weights: a channel block's, double-buffered
+    parameter B_AW = BANK_AW + 3
 ) (
     input  wire         clk,
     input  wire         rst_n,
@@ -77,7 +79,8 @@ module qa_top #(
         .status_i(status)
     );
 
-    qa_core #(.ROWS(ROWS), .COLS(COLS), .BANK_WORDS(BANK_WORDS), .BANK_AW(BANK_AW)) u_core (
+    qa_core #(.ROWS(ROWS), .COLS(COLS), .BANK_WORDS(BANK_WORDS), .BANK_AW(BANK_AW),
+             .B_WORDS(B_WORDS), .B_AW(B_AW)) u_core (
         .clk(clk), .rst_n(rst_n),
         .ap_start(ap_start), .ap_done(ap_done), .ap_ready(ap_ready), .ap_idle(ap_idle),
         .desc_addr(desc_addr), .desc_count(desc_count), .mem_base(mem_base),

@@ -147,9 +147,10 @@ static void random_quant(struct rng *r, struct layer *l)
 }
 
 /* kind 0: small; 1: deep (several chunks); 2: wide (several channel blocks,
- * reductions around the boundaries of the B space: 2048 / 4096 (tiles per
- * double-buffered block), 4096 / 8192 (one / two chunks), 5456 / 5457 (three
- * / two tiles of a two-chunk block), 8193 (weights no longer kept)) */
+ * reductions around the boundaries of the B space: 2048 / 2049 (8+ / 7 tiles'
+ * weights per half), 4096 / 4097 (one / two chunks, four / three tiles per
+ * block), 5456 / 5457 (three / two tiles), 8192 / 8193 (weights kept / loaded
+ * per chunk)) */
 static void random_gemm(struct rng *r, struct layer *l, int kind)
 {
 	static const uint32_t edge_k[] = {1, 2, 16, 17, 2047, 2048, 2049, 4096, 4097,
