@@ -415,14 +415,17 @@ module qa_core #(
                                a_row_end && gcnt + 1 >= {24'd0, rows_v};
 
     // B run
+    // kept weights load whole (all chunks) ahead of the block's A (b_pre)
+    wire [31:0] bk0 = b_pre ? 32'd0 : k0;
+    wire [31:0] blen = b_pre ? kdep : klen;
     wire [63:0] b_addr_conv = mem_base + f_w_addr + ({32'd0, nabs0} + {32'd0, gcnt}) * {32'd0, kdep} +
-                              {32'd0, k0};
-    wire [63:0] b_addr_gemm = mem_base + f_w_addr + ({32'd0, k0} + {32'd0, gcnt}) * {32'd0, f_out_c} +
+                              {32'd0, bk0};
+    wire [63:0] b_addr_gemm = mem_base + f_w_addr + ({32'd0, bk0} + {32'd0, gcnt}) * {32'd0, f_out_c} +
                               {32'd0, n0} + {57'd0, gsub, 4'd0} * (COLS / 16);
     // GEMM: one run per (k, channel tile); conv: one run per column of the block
     wire [7:0]  b_sub_cols = bcols - {gsub, 4'd0} * (COLS / 16);
     wire [7:0]  b_run_cols = b_sub_cols < COLS ? b_sub_cols : COLS[7:0];
-    wire        b_last = is_gemm ? gcnt + 1 >= klen && {29'd0, gsub} + 1 >= {29'd0, nb} :
+    wire        b_last = is_gemm ? gcnt + 1 >= blen && {29'd0, gsub} + 1 >= {29'd0, nb} :
                                    gcnt + 1 >= {24'd0, bcols};
 
     // param runs: 0 bias, 1 mult, 2 shift
@@ -468,8 +471,8 @@ module qa_core #(
         GM_B: begin
             run_valid = 1'b1;
             run_addr = is_gemm ? b_addr_gemm : b_addr_conv;
-            run_len = is_gemm ? {9'd0, b_run_cols} : klen[16:0];
-            run_pos = {{(12-BAW){1'b0}}, gboff, 4'd0} + (b_keep ? k0[16:0] : 17'd0) +
+            run_len = is_gemm ? {9'd0, b_run_cols} : blen[16:0];
+            run_pos = {{(12-BAW){1'b0}}, gboff, 4'd0} + (b_keep ? bk0[16:0] : 17'd0) +
                       (is_gemm ? gcnt[16:0] : 17'd0);
             run_dst = is_gemm ? D_BT : D_B;
             run_lane = is_gemm ? 5'd0 : gcnt[4:0] % COLS;
@@ -997,6 +1000,8 @@ module qa_core #(
                     if (b_last) begin
                         gm <= GM_NONE;
                         b_ok[b_chunk] <= b_keep;
+                        if (b_pre)
+                            b_ok <= 2'b11;
                     end
                 end
                 default: ;
