@@ -344,7 +344,7 @@ module qa_core #(
     // Blocks whose weights fit half the B lanes alternate the two halves (and
     // two parameter slots): the next block's weights load while the array
     // still works on the current one.
-    wire        pf = !dwm && b_keep && {16'd0, kwords} <= BW / 2;
+    wire        pf = b_keep && {16'd0, kwords} <= BW / 2;
     reg         slot;                       // slot of the block being loaded
     wire [BAW:0] bbase = (pf && slot) ? BW_HALF : 0;
     // channel block: as many channel tiles as the B lanes (or a half) hold
