@@ -19,19 +19,26 @@
 //      the lanes; up to 64 runs are in flight on AXI,
 //   2. the array runs one reduction step per cycle, one pass per channel tile
 //      of the block over the same activations (so A is read from memory once
-//      per block, not once per channel tile); reductions deeper than a chunk
-//      (KCB bytes; two chunks split K evenly) accumulate in place over chunks,
-//      one tile per block; the A SRAMs are double-buffered so the next
-//      chunk/pixel tile loads while the array computes,
+//      per block, not once per channel tile); a reduction deeper than a chunk
+//      (KCB bytes) takes two chunks that split K evenly, one per A buffer,
+//      and each channel tile makes its chunk-0 pass then its chunk-1 pass
+//      (deeper still: more chunks, one channel tile per block); the A SRAMs
+//      are double-buffered so the next chunk/pixel tile loads while the
+//      array computes,
 //   3. a finished tile is copied to shadow accumulators in the cycle the next
 //      tile's first step clears them, and drained (a row per cycle through
-//      COLS requant units, a row FIFO, the write DMA) while the next tile
-//      accumulates.
+//      COLS requant units, a row FIFO, the write DMA whose addresses run
+//      ahead of its data) while the next tile accumulates.
 // The weights of a block stay in the B lanes across all its pixel tiles
-// when they fit both halves (and K takes at most two chunks); otherwise each
-// chunk brings its own weights. Depthwise (one input and one output channel
-// per group) maps channels across the columns: A lane r holds, per tap, the
-// 16 channels of the tile, so every column works on its own channel.
+// when K takes at most two chunks; they load whole, ahead of the block's
+// activations, into the half of the B lanes the last block does not use
+// (with its requant parameters into the second parameter slot), so they
+// stream while the last block computes. Deeper reductions bring their
+// weights with each chunk. Depthwise (one input and one output channel per
+// group) maps channels across the columns, every column its own channel:
+// with line reuse (dwl, below) the A lanes share a ring of input-row
+// segments and each output row's tile loads only the input rows its
+// predecessor lacks; otherwise A lane r holds, per tap, the 16 channels.
 `default_nettype none
 
 module qa_core #(
@@ -922,62 +929,59 @@ module qa_core #(
                     if (gcnt == 32'd2)
                         gm <= GM_NONE;
                 end
-                GM_A: if (dwl) begin
-                    // one word per run along the row segment, then the next
-                    // input row into the next ring slot
-                    if (dl_row_end) begin
-                        w_kw <= 16'd0;
-                        w_kh <= w_kh + 16'd1;
-                        if (gw_slot + 16'd1 < ring_r) begin
-                            gw_slot <= gw_slot + 16'd1;
-                            gw_word <= gw_word + segw;
-                        end else begin
-                            gw_slot <= 16'd0;
-                            gw_word <= 0;
-                        end
-                        if (a_last) begin
-                            gcnt <= 32'd0;
-                            gsub <= 3'd0;
-                            gboff <= bbase;
-                            gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
-                        end
-                    end else begin
-                        w_kw <= w_kw + 16'd1;
-                    end
-                end else begin
-                    if (a_row_end) begin
-                        // the end state of a row is the next chunk's start
-                        ce_kh <= nx_kh;
-                        ce_kw <= nx_kw;
-                        ce_ci <= nx_ci;
-                        // restart the walk for the next row
-                        w_kh <= ck_kh;
-                        w_kw <= ck_kw;
-                        w_ci <= ck_ci;
-                        w_k <= 32'd0;
-                        if (r_ow + 1 == f_out_w) begin
-                            r_ow <= 32'd0;
-                            if (r_oh + 1 == f_out_h) begin
-                                r_oh <= 32'd0;
-                                r_b <= r_b + 32'd1;
+                GM_A: begin
+                    if (dwl) begin
+                        // one word per run along the row segment, then the next
+                        // input row into the next ring slot
+                        if (dl_row_end) begin
+                            w_kw <= 16'd0;
+                            w_kh <= w_kh + 16'd1;
+                            if (gw_slot + 16'd1 < ring_r) begin
+                                gw_slot <= gw_slot + 16'd1;
+                                gw_word <= gw_word + segw;
                             end else begin
-                                r_oh <= r_oh + 32'd1;
+                                gw_slot <= 16'd0;
+                                gw_word <= 0;
                             end
                         end else begin
-                            r_ow <= r_ow + 32'd1;
-                        end
-                        gcnt <= gcnt + 32'd1;
-                        if (a_last) begin
-                            gcnt <= 32'd0;
-                            gsub <= 3'd0;
-                            gboff <= bbase;
-                            gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
+                            w_kw <= w_kw + 16'd1;
                         end
                     end else begin
-                        w_k <= w_k + a_step;
-                        w_ci <= nx_ci;
-                        w_kw <= nx_kw;
-                        w_kh <= nx_kh;
+                        if (a_row_end) begin
+                            // the end state of a row is the next chunk's start
+                            ce_kh <= nx_kh;
+                            ce_kw <= nx_kw;
+                            ce_ci <= nx_ci;
+                            // restart the walk for the next row
+                            w_kh <= ck_kh;
+                            w_kw <= ck_kw;
+                            w_ci <= ck_ci;
+                            w_k <= 32'd0;
+                            if (r_ow + 1 == f_out_w) begin
+                                r_ow <= 32'd0;
+                                if (r_oh + 1 == f_out_h) begin
+                                    r_oh <= 32'd0;
+                                    r_b <= r_b + 32'd1;
+                                end else begin
+                                    r_oh <= r_oh + 32'd1;
+                                end
+                            end else begin
+                                r_ow <= r_ow + 32'd1;
+                            end
+                            gcnt <= gcnt + 32'd1;
+                        end else begin
+                            w_k <= w_k + a_step;
+                            w_ci <= nx_ci;
+                            w_kw <= nx_kw;
+                            w_kh <= nx_kh;
+                        end
+                    end
+                    // the buffer's last A run: then its weights, unless kept
+                    if (a_last) begin
+                        gcnt <= 32'd0;
+                        gsub <= 3'd0;
+                        gboff <= bbase;
+                        gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
                     end
                 end
                 GM_B: begin
