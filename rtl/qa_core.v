@@ -203,6 +203,10 @@ module qa_core #(
     reg [BANK_AW+1:0] gw_word;
     reg [15:0] ld_q;                     // slot / word of the fill's first kernel row
     reg [BANK_AW+1:0] ld_qw;
+    // the ring row after {slot, word}
+    function [BANK_AW+17:0] ring_next(input [15:0] rslot, input [BANK_AW+1:0] rword);
+        ring_next = rslot + 16'd1 < ring_r ? {rslot + 16'd1, rword + segw} : {BANK_AW+18{1'b0}};
+    endfunction
 
     // ------------------------------------------------------------------
     // Divider (channels per group)
@@ -936,13 +940,7 @@ module qa_core #(
                         if (dl_row_end) begin
                             w_kw <= 16'd0;
                             w_kh <= w_kh + 16'd1;
-                            if (gw_slot + 16'd1 < ring_r) begin
-                                gw_slot <= gw_slot + 16'd1;
-                                gw_word <= gw_word + segw;
-                            end else begin
-                                gw_slot <= 16'd0;
-                                gw_word <= 0;
-                            end
+                            {gw_slot, gw_word} <= ring_next(gw_slot, gw_word);
                         end else begin
                             w_kw <= w_kw + 16'd1;
                         end
@@ -1059,13 +1057,7 @@ module qa_core #(
                         cr_j <= cr_j + 16'd1;
                     end else begin
                         cr_j <= 16'd0;
-                        if (cr_slot + 16'd1 < ring_r) begin
-                            cr_slot <= cr_slot + 16'd1;
-                            cr_word <= cr_word + segw;
-                        end else begin
-                            cr_slot <= 16'd0;
-                            cr_word <= 0;
-                        end
+                        {cr_slot, cr_word} <= ring_next(cr_slot, cr_word);
                     end
                 end else if (c_alt && !c_ch) begin
                     // chunk 0 of tile cj done: on to chunk 1 (alt_to1); its
