@@ -87,11 +87,20 @@ module qa_array #(
             // row operand muxed by dw. (Written once for both, Verilator would
             // evaluate the depthwise operand and the sign extension for every
             // PE on every cycle, about a quarter of the whole model's time.)
-            if (dw) begin
+            // Depthwise: every PE its own operand byte, extended by a loop
+            // chosen once per cycle for the operand type.
+            if (dw && a_signed) begin
                 for (r = 0; r < ROWS; r = r + 1)
                     for (c = 0; c < COLS; c = c + 1)
                         acc_q[(r*COLS + c)*32 +: 32] = (clear ? 32'd0 : acc_q[(r*COLS + c)*32 +: 32])
-                            + sx(opnd(a_words[r*128 + (c % 16)*8 +: 8], a_signed, a_zp)) * bv[c*32 +: 32];
+                            + ({{24{a_words[r*128 + (c % 16)*8 + 7]}}, a_words[r*128 + (c % 16)*8 +: 8]}
+                               - sx({a_zp[8], a_zp})) * bv[c*32 +: 32];
+            end else if (dw) begin
+                for (r = 0; r < ROWS; r = r + 1)
+                    for (c = 0; c < COLS; c = c + 1)
+                        acc_q[(r*COLS + c)*32 +: 32] = (clear ? 32'd0 : acc_q[(r*COLS + c)*32 +: 32])
+                            + ({24'd0, a_words[r*128 + (c % 16)*8 +: 8]} - sx({a_zp[8], a_zp}))
+                              * bv[c*32 +: 32];
             end else begin
                 for (r = 0; r < ROWS; r = r + 1)
                     for (c = 0; c < COLS; c = c + 1)
