@@ -2,15 +2,17 @@
 /*
  * make bench (sim part): runs layers on the `sim` device (RTL under
  * Verilator, DDR-like AXI memory model) and reports, per layer, the core's
- * own cycle/MAC counters, utilization = MACs / (rows * cols * cycles) and
- * the simulation speed in core cycles per second of host time.
+ * own cycle/MAC counters, utilization = MACs / (rows * cols * cycles), the
+ * roofline (each tensor through the memory channel once, a full array every
+ * cycle) and the simulation speed in core cycles per second of host time.
+ * "ok" means the output matched the ref backend bit for bit.
  *
  *   sim_bench [--device sim[:args]] [--limit N] [--out FILE.json]
  *             (--gemm M,N,K | --conv H,W,CIN,COUT,KH,KW,S,PT,PL,PB,PR,G | --csv FILE)...
  *
  * CSV files are the /work/shared/workloads format (gemm: name,op,m,n,k;
  * conv2d: name,op,h,w,cin,cout,kh,kw,stride,pad_t,pad_l,pad_b,pad_r,groups),
- * batch 1. Random int8 data; results are not checked here (the tests do).
+ * batch 1. Fixed pseudo-random int8 data.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -120,8 +122,39 @@ static int load_csv(const char *path, struct layer **ls, int *n, int *cap)
 	return 0;
 }
 
+/* Bytes of the layer's input, weights and output (int8), and its output channels. */
+static int layer_sizes(const struct layer *l, size_t *in_len, size_t *w_len, size_t *out_len,
+		       size_t *nout)
+{
+	if (l->conv) {
+		uint32_t oh, ow;
+
+		if (qaccel_conv2d_output_size(&l->c, &oh, &ow))
+			return -EINVAL;
+		*in_len = (size_t)l->c.batch * l->c.in_h * l->c.in_w * l->c.in_c;
+		*w_len = (size_t)l->c.out_c * l->c.kernel_h * l->c.kernel_w * (l->c.in_c / l->c.groups);
+		*out_len = (size_t)l->c.batch * oh * ow * l->c.out_c;
+		*nout = l->c.out_c;
+	} else {
+		*in_len = (size_t)l->g.m * l->g.k;
+		*w_len = (size_t)l->g.k * l->g.n;
+		*out_len = (size_t)l->g.m * l->g.n;
+		*nout = l->g.n;
+	}
+	return 0;
+}
+
+/* The memory model's bytes per cycle: bw=N of a "sim:..." device string, else its default. */
+static double device_bw(const char *device)
+{
+	const char *p = strstr(device, "bw=");
+
+	return p ? atof(p + 3) : 16.0;
+}
+
+/* Runs one layer on dev with fixed pseudo-random operands; its output (malloc'ed) in *result. */
 static int run_layer(qaccel_device *dev, const struct layer *l, struct qaccel_job_stats *st,
-		     double *secs)
+		     double *secs, uint8_t **result)
 {
 	size_t in_len, w_len, out_len, nout, i;
 	qaccel_buffer *b[5] = {0};
@@ -131,21 +164,8 @@ static int run_layer(qaccel_device *dev, const struct layer *l, struct qaccel_jo
 	uint8_t *tmp;
 	int err;
 
-	if (l->conv) {
-		uint32_t oh, ow;
-
-		if (qaccel_conv2d_output_size(&l->c, &oh, &ow))
-			return -EINVAL;
-		in_len = (size_t)l->c.in_h * l->c.in_w * l->c.in_c;
-		w_len = (size_t)l->c.out_c * l->c.kernel_h * l->c.kernel_w * (l->c.in_c / l->c.groups);
-		out_len = (size_t)oh * ow * l->c.out_c;
-		nout = l->c.out_c;
-	} else {
-		in_len = (size_t)l->g.m * l->g.k;
-		w_len = (size_t)l->g.k * l->g.n;
-		out_len = (size_t)l->g.m * l->g.n;
-		nout = l->g.n;
-	}
+	if (layer_sizes(l, &in_len, &w_len, &out_len, &nout))
+		return -EINVAL;
 	err = qaccel_buffer_alloc(dev, in_len, &b[0]);
 	err = err ? err : qaccel_buffer_alloc(dev, w_len, &b[1]);
 	err = err ? err : qaccel_buffer_alloc(dev, 4 * nout, &b[2]);
@@ -187,6 +207,10 @@ static int run_layer(qaccel_device *dev, const struct layer *l, struct qaccel_jo
 	*secs = now_s() - *secs;
 	if (!err)
 		err = qaccel_job_stats(job, st);
+	if (!err) {
+		*result = malloc(out_len);
+		err = *result ? qaccel_buffer_read(b[4], 0, *result, out_len) : -ENOMEM;
+	}
 	if (err)
 		fprintf(stderr, "sim_bench: %s: %s\n", l->name, qaccel_job_error(job));
 out:
@@ -201,7 +225,7 @@ int main(int argc, char **argv)
 	const char *device = "sim", *out_path = NULL;
 	struct layer *ls = NULL;
 	int n = 0, cap = 0, i, limit = 0;
-	qaccel_device *dev;
+	qaccel_device *dev, *ref;
 	struct qaccel_device_info info;
 	FILE *out = stdout;
 	double tot_secs = 0;
@@ -253,6 +277,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim_bench: cannot open device %s\n", device);
 		return 1;
 	}
+	/* every layer's output is checked bit for bit against the ref backend */
+	if (qaccel_open("ref", &ref)) {
+		fprintf(stderr, "sim_bench: cannot open device ref\n");
+		return 1;
+	}
 	qaccel_device_info(dev, &info);
 	if (out_path) {
 		out = fopen(out_path, "w");
@@ -264,20 +293,39 @@ int main(int argc, char **argv)
 	fprintf(out, "{\"device\": \"%s\", \"rows\": %u, \"cols\": %u, \"layers\": [\n", device,
 		info.array_rows, info.array_cols);
 	for (i = 0; i < n && (!limit || i < limit); i++) {
-		struct qaccel_job_stats st;
-		double secs = 0;
+		struct qaccel_job_stats st, ref_st;
+		double secs = 0, ref_secs, roof = 0;
+		size_t in_len = 0, w_len = 0, out_len = 0, nout;
+		uint8_t *res = NULL, *ref_res = NULL;
 		int err;
 
 		memset(&st, 0, sizeof(st));
-		err = run_layer(dev, &ls[i], &st, &secs);
+		err = run_layer(dev, &ls[i], &st, &secs, &res);
+		if (!err && !layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout) &&
+		    (run_layer(ref, &ls[i], &ref_st, &ref_secs, &ref_res) ||
+		     memcmp(res, ref_res, out_len))) {
+			fprintf(stderr, "sim_bench: %s: output differs from ref\n", ls[i].name);
+			err = -EIO;
+		}
+		free(res);
+		free(ref_res);
 		tot_secs += secs;
 		tot_cycles += st.cycles;
+		/* roofline: every tensor crosses the memory channel once, and
+		 * the array does rows * cols MACs per cycle */
+		if (!layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout)) {
+			roof = (double)(in_len + w_len + out_len) / device_bw(device);
+			if ((double)st.macs / (info.array_rows * info.array_cols) > roof)
+				roof = (double)st.macs / (info.array_rows * info.array_cols);
+		}
 		fprintf(out, "%s  {\"set\": \"%s\", \"name\": \"%s\", \"ok\": %s, \"macs\": %llu, "
 			"\"cycles\": %llu, \"stall_cycles\": %llu, \"utilization\": %.4f, "
+			"\"min_bytes\": %zu, \"roofline_cycles\": %.0f, "
 			"\"sim_seconds\": %.3f, \"sim_cycles_per_s\": %.0f}",
 			i ? ",\n" : "", ls[i].set, ls[i].name, err ? "false" : "true",
 			(unsigned long long)st.macs, (unsigned long long)st.cycles,
-			(unsigned long long)st.stall_cycles, st.utilization, secs,
+			(unsigned long long)st.stall_cycles, st.utilization,
+			in_len + w_len + out_len, roof, secs,
 			secs > 0 ? st.cycles / secs : 0.0);
 		fflush(out);
 		fprintf(stderr, "%-12s %-28s util %.3f cycles %llu  %.2f Mcyc/s\n", ls[i].set,
@@ -289,6 +337,7 @@ int main(int argc, char **argv)
 	if (out != stdout)
 		fclose(out);
 	qaccel_close(dev);
+	qaccel_close(ref);
 	free(ls);
 	return 0;
 }

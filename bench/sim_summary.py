@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Summarise bench/results/sim_*.json layer results: per set, the mean and the
-MAC-weighted utilization (sum MACs / (rows*cols*sum cycles)) and the
-simulation speed (core cycles per CPU second)."""
+MAC-weighted utilization (sum MACs / (rows*cols*sum cycles)), the roofline
+(every tensor through the memory model once, rows*cols MACs per cycle): its
+utilization and the fraction of it reached, and the simulation speed (core
+cycles per CPU second)."""
 import json
 import sys
 
@@ -16,12 +18,13 @@ def main():
             if not l["ok"]:
                 continue
             s = sets.setdefault(l["set"], {"layers": 0, "macs": 0, "cycles": 0,
-                                           "util_sum": 0.0, "secs": 0.0})
+                                           "util_sum": 0.0, "secs": 0.0, "roof": 0.0})
             s["layers"] += 1
             s["macs"] += l["macs"]
             s["cycles"] += l["cycles"]
             s["util_sum"] += l["utilization"]
             s["secs"] += l["sim_seconds"]
+            s["roof"] += l.get("roofline_cycles", 0)
         for name, s in sets.items():
             summary[name] = {
                 "layers": s["layers"],
@@ -29,6 +32,9 @@ def main():
                 "cycles": s["cycles"],
                 "utilization_mean": round(s["util_sum"] / s["layers"], 4),
                 "utilization_mac_weighted": round(s["macs"] / (rows * cols * s["cycles"]), 4),
+                "roofline_utilization": round(s["macs"] / (rows * cols * s["roof"]), 4)
+                if s["roof"] else None,
+                "of_roofline": round(s["roof"] / s["cycles"], 4),
                 "sim_cycles_per_cpu_s": round(s["cycles"] / s["secs"]) if s["secs"] else None,
                 "source": path,
             }
