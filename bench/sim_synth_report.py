@@ -18,7 +18,7 @@ def main():
     lutram = sum(v for k, v in cells.items() if k.startswith("RAM") and not k.startswith("RAMB"))
     res = {
         "tool": "yosys 0.23 synth_xilinx -family xc7 -flatten (rtl/synth_xc7.ys: without the SAT share pass)",
-        "top": "qa_top (ROWS=16, COLS=16, BANK_WORDS=256)",
+        "top": "qa_top (ROWS=16, COLS=16, BANK_WORDS=256, B_WORDS=2048)",
         "LUT": lut,
         "FF": ff,
         "DSP48E1": cells.get("DSP48E1", 0),
