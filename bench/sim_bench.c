@@ -144,12 +144,19 @@ static int layer_sizes(const struct layer *l, size_t *in_len, size_t *w_len, siz
 	return 0;
 }
 
-/* The memory model's bytes per cycle: bw=N of a "sim:..." device string, else its default. */
-static double device_bw(const char *device)
+/* Option key=N of a "sim:a=1,b=2" device string, else dflt. */
+static double device_opt(const char *device, const char *key, double dflt)
 {
-	const char *p = strstr(device, "bw=");
+	const char *p = strchr(device, ':');
+	size_t klen = strlen(key);
 
-	return p ? atof(p + 3) : 16.0;
+	while (p && *p) {
+		p++;
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			return atof(p + klen + 1);
+		p = strchr(p, ',');
+	}
+	return dflt;
 }
 
 /* Runs one layer on dev with fixed pseudo-random operands; its output (malloc'ed) in *result. */
@@ -311,10 +318,15 @@ int main(int argc, char **argv)
 		free(ref_res);
 		tot_secs += secs;
 		tot_cycles += st.cycles;
-		/* roofline: every tensor crosses the memory channel once, and
-		 * the array does rows * cols MACs per cycle */
+		/* roofline: every tensor crosses the memory channel once (the
+		 * output over its own channel if the model has one), and the
+		 * array does rows * cols MACs per cycle */
 		if (!layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout)) {
-			roof = (double)(in_len + w_len + out_len) / device_bw(device);
+			double bw = device_opt(device, "bw", 16), wbw = device_opt(device, "wbw", 0);
+
+			roof = wbw > 0 ? (double)(in_len + w_len) / bw : (double)(in_len + w_len + out_len) / bw;
+			if (wbw > 0 && out_len / wbw > roof)
+				roof = out_len / wbw;
 			if ((double)st.macs / (info.array_rows * info.array_cols) > roof)
 				roof = (double)st.macs / (info.array_rows * info.array_cols);
 		}

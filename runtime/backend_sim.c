@@ -13,8 +13,10 @@
  * ap_done), then STATUS and the cycle/MAC/stall counters.
  *
  * Open arguments, comma separated: mem_mb=N, lib=PATH, lat=N (read latency,
- * cycles), wlat=N, bw=N (bytes/cycle), trace=FILE.fst, poll (poll CTRL
- * instead of taking the interrupt), nocheck (let the core alone validate).
+ * cycles), wlat=N, bw=N (bytes/cycle of the data bus), wbw=N (bytes/cycle of
+ * a write channel of its own; default 0: writes share bw), trace=FILE.fst,
+ * poll (poll CTRL instead of taking the interrupt), nocheck (let the core
+ * alone validate).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -64,7 +66,7 @@ struct sim_job {
 
 struct sim_args {
 	uint64_t mem_mb;
-	uint32_t lat, wlat, bw;
+	uint32_t lat, wlat, bw, wbw;     /* wbw 0: writes share bw */
 	int poll, nocheck;
 	char lib[SIM_PATH_MAX];
 	char trace[SIM_PATH_MAX];
@@ -128,6 +130,8 @@ static int parse_args(const char *args, struct sim_args *a)
 			err = parse_u32(v, vlen, 16, &a->bw);
 			if (!err && !a->bw)
 				err = -EINVAL;
+		} else if (klen == 3 && !strncmp(p, "wbw", 3)) {
+			err = parse_u32(v, vlen, 16, &a->wbw);
 		} else if (klen == 3 && !strncmp(p, "lib", 3)) {
 			err = copy_str(a->lib, v, vlen);
 		} else if (klen == 5 && !strncmp(p, "trace", 5)) {
@@ -252,6 +256,7 @@ static int sim_open(qaccel_device *dev, const char *args)
 	cfg.rd_latency = a.lat;
 	cfg.wr_latency = a.wlat;
 	cfg.bytes_per_cycle = a.bw;
+	cfg.wr_bytes_per_cycle = a.wbw;
 	cfg.trace_path = a.trace[0] ? a.trace : getenv("QACCEL_SIM_TRACE");
 	sd->sim = sd->api.create(&cfg);
 	if (!sd->sim) {

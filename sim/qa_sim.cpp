@@ -116,7 +116,8 @@ struct qa_sim {
 	bool own_mem = false;
 	uint64_t cycle = 0;
 	uint64_t last_activity = 0;
-	double credit = 0;
+	double credit = 0;        // bytes the data bus may move (reads, and writes if shared)
+	double wcredit = 0;       // a separate write channel's bytes (wr_bytes_per_cycle)
 	std::deque<RdBurst> rq;
 	std::deque<WrBurst> wq;
 	std::deque<BResp> bq;
@@ -193,7 +194,8 @@ static void drive_outputs(qa_sim *s)
 		t->m_axi_rresp = 0;
 	}
 	t->m_axi_awready = s->wq.size() < 8;
-	t->m_axi_wready = !s->wq.empty() && s->credit >= kBeat;
+	t->m_axi_wready = !s->wq.empty() &&
+			  (s->cfg.wr_bytes_per_cycle ? s->wcredit : s->credit) >= kBeat;
 	bool bv = !s->bq.empty() && s->bq.front().ready_at <= s->cycle;
 	t->m_axi_bvalid = bv;
 	t->m_axi_bresp = bv ? s->bq.front().resp : 0;
@@ -292,7 +294,10 @@ static void tick(qa_sim *s)
 			} else {
 				b.err = true;
 			}
-			s->credit -= kBeat;
+			if (s->cfg.wr_bytes_per_cycle)
+				s->wcredit -= kBeat;
+			else
+				s->credit -= kBeat;
 			s->wr_beats++;
 			b.done++;
 			if (wlast != (b.done == b.beats))
@@ -311,6 +316,9 @@ static void tick(qa_sim *s)
 	s->credit += s->cfg.bytes_per_cycle;
 	if (s->credit > 4.0 * kBeat)
 		s->credit = 4.0 * kBeat;
+	s->wcredit += s->cfg.wr_bytes_per_cycle;
+	if (s->wcredit > 4.0 * kBeat)
+		s->wcredit = 4.0 * kBeat;
 
 	drive_outputs(s);
 #if VM_TRACE
@@ -455,6 +463,7 @@ QA_SIM_API void qa_sim_reset(qa_sim *s, uint32_t n)
 	s->top->rst_n = 1;
 	s->dirty = true;
 	s->credit = 0;
+	s->wcredit = 0;
 	tick(s);
 }
 

@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define QA_SIM_ABI_VERSION 1
+#define QA_SIM_ABI_VERSION 2
 
 struct qa_sim;
 
@@ -30,11 +30,13 @@ struct qa_sim_config {
 	uint64_t mem_addr;        /* AXI address of mem[0] (default 0) */
 	uint32_t rd_latency;      /* cycles from AR handshake to first R beat (default 40) */
 	uint32_t wr_latency;      /* cycles from last W beat to B (default 20) */
-	uint32_t bytes_per_cycle; /* shared read+write bandwidth (default 16, max 16 used per beat) */
+	uint32_t bytes_per_cycle; /* read (and write) bandwidth (default 16, max 16 used per beat) */
 	uint32_t max_outstanding; /* AR bursts accepted before ARREADY drops (default 32) */
 	uint32_t rand_reset;      /* 0: zero-initialise state, 2: randomise (x-initial unique) */
 	uint64_t seed;            /* for rand_reset */
 	const char *trace_path;   /* FST waveform, NULL for none (needs a --trace-fst model) */
+	uint32_t wr_bytes_per_cycle; /* 0: writes share bytes_per_cycle (one DDR-like data bus);
+				      * else a write channel of its own (max 16 used per beat) */
 };
 
 struct qa_sim_counters {

@@ -513,6 +513,63 @@ static void test_sim_depthwise_strips_match_ref(void **state)
 	}
 }
 
+/* The memory model's bandwidth options change only the timing: a narrower
+ * bus is slower, a write channel of its own faster for a layer that writes
+ * six bytes per byte read; bad values fail the open. */
+static void test_sim_memory_model_options(void **state)
+{
+	static const char *const opts[] = {"sim:mem_mb=16", "sim:mem_mb=16,bw=8",
+					   "sim:mem_mb=16,wbw=16"};
+	struct devs *d = *state;
+	struct rng r = {0x5851F42D4C957F2Dull};
+	struct run_result rr, rs[3];
+	struct layer l;
+	qaccel_device *dev;
+	int i;
+
+	NEED_SIM(d);
+	memset(&l, 0, sizeof(l));
+	l.is_conv = 1;
+	l.c.batch = 1;
+	l.c.in_h = l.c.in_w = 24;
+	l.c.in_c = 16;
+	l.c.out_c = 96;
+	l.c.groups = 1;
+	l.c.kernel_h = l.c.kernel_w = 1;
+	l.c.stride_h = l.c.stride_w = 1;
+	l.c.dilation_h = l.c.dilation_w = 1;
+	l.nout = l.c.out_c;
+	l.in_len = 24 * 24 * 16;
+	l.w_len = 96 * 16;
+	random_quant(&r, &l);
+	l.q.out_type = QACCEL_INT8;
+	l.q.out_zp = 0;
+	l.q.act_min = -128;
+	l.q.act_max = 127;
+	l.out_len = 24 * 24 * 96;
+	init_data(&r, &l, 1);
+	memset(&rr, 0, sizeof(rr));
+	run_layers(d->ref, &l, 1, &rr);
+	assert_int_equal(rr.err, 0);
+	for (i = 0; i < 3; i++) {
+		memset(&rs[i], 0, sizeof(rs[i]));
+		assert_int_equal(qaccel_open(opts[i], &dev), 0);
+		run_layers(dev, &l, 1, &rs[i]);
+		qaccel_close(dev);
+		assert_int_equal(rs[i].err, 0);
+		assert_memory_equal(rs[i].out[0], rr.out[0], l.out_len);
+		free(rs[i].out[0]);
+	}
+	free(rr.out[0]);
+	if (!(rs[1].stats.cycles > rs[0].stats.cycles && rs[2].stats.cycles < rs[0].stats.cycles))
+		fail_msg("cycles: bw 16 shared %llu, bw 8 %llu, separate write channel %llu",
+			 (unsigned long long)rs[0].stats.cycles, (unsigned long long)rs[1].stats.cycles,
+			 (unsigned long long)rs[2].stats.cycles);
+	assert_int_equal(qaccel_open("sim:mem_mb=16,wbw=17", &dev), -EINVAL);
+	assert_int_equal(qaccel_open("sim:mem_mb=16,wbw=x", &dev), -EINVAL);
+	free_layer(&l);
+}
+
 static void test_sim_multi_layer_job_matches_ref(void **state)
 {
 	struct devs *d = *state;
@@ -555,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_sim_deep_reductions_match_ref),
 		cmocka_unit_test(test_sim_channel_blocks_match_ref),
 		cmocka_unit_test(test_sim_depthwise_strips_match_ref),
+		cmocka_unit_test(test_sim_memory_model_options),
 		cmocka_unit_test(test_sim_multi_layer_job_matches_ref),
 		cmocka_unit_test(test_sim_bad_multiplier_fails_like_ref),
 	};
