@@ -26,6 +26,9 @@ def main():
             s["secs"] += l["sim_seconds"]
             s["roof"] += l.get("roofline_cycles", 0)
         for name, s in sets.items():
+            # runs on another memory model than the default carry its options
+            if d.get("device", "sim") != "sim":
+                name = "%s (%s)" % (name, d["device"])
             summary[name] = {
                 "layers": s["layers"],
                 "macs": s["macs"],

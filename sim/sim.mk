@@ -128,8 +128,11 @@ bench-sim: $(SIM_SO) $(SIM_BENCH_BIN)
 	$(SIM_BENCH_RUN) --csv $(WORKLOADS)/resnet50.csv --out bench/results/sim_resnet50.json
 	$(SIM_BENCH_RUN) --csv $(WORKLOADS)/mobilenetv2.csv --out bench/results/sim_mobilenetv2.json
 	$(SIM_BENCH_RUN) --csv $(WORKLOADS)/bert-base-seq128.csv --out bench/results/sim_bert.json
+	$(SIM_BENCH_RUN) --device sim:wbw=16 --csv $(WORKLOADS)/mobilenetv2.csv \
+		--out bench/results/sim_mobilenetv2_wbw16.json
 	$(PYTHON) bench/sim_summary.py bench/results/sim_headline.json bench/results/sim_resnet50.json \
-		bench/results/sim_mobilenetv2.json bench/results/sim_bert.json > bench/results/sim_summary.json
+		bench/results/sim_mobilenetv2.json bench/results/sim_bert.json \
+		bench/results/sim_mobilenetv2_wbw16.json > bench/results/sim_summary.json
 	cat bench/results/sim_summary.json
 
 # The model is found next to libqaccel (<libdir>/qaccel/) or, for the static
