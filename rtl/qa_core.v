@@ -1104,6 +1104,12 @@ module qa_core #(
                         c_len <= c_len1;
                         c_k0w <= c_k0w1;
                     end
+                end else if (rd_err) begin
+                    // chunk 1 failed to load and never arrives: drop the
+                    // tile, the job ends with BAD_ADDRESS
+                    sb_full[c_b0] <= 1'b0;
+                    c_alt <= 1'b0;
+                    cst <= C_IDLE;
                 end else begin
                     cst <= C_WAIT;
                 end

@@ -370,6 +370,51 @@ static void requant_mult(struct qa_desc *d)
 	d->shift_addr = 0x40100;
 }
 
+/* The input row's first reduction chunk lies in memory, its second runs off
+ * the end (GEMM 1 x 40 x 5000: two chunks, three channel tiles per block, so
+ * the array waits for chunk 1 between the passes of a tile). */
+static void a_tail_outside(struct qa_desc *d) { d->in_addr = ((uint64_t)MEM_MB << 20) - 2600; }
+
+/* Depthwise 3x3 over 8 x 40 x 16 (line reuse: a ring of input rows), whose
+ * last input rows lie past the end of memory. */
+static void put_dw_tail_outside(struct qa_sim *s)
+{
+	uint8_t *mem = qa_sim_mem_ptr(s, NULL);
+	struct qa_desc d;
+
+	memset(&d, 0, sizeof(d));
+	d.header = QA_DESC_HEADER(QA_OP_CONV2D);
+	d.in_type = d.w_type = QA_DT_INT8;
+	d.out_type = QA_DT_INT32;
+	d.batch = 1;
+	d.in_h = d.out_h = 8;
+	d.in_w = d.out_w = 40;
+	d.in_c = d.out_c = d.groups = 16;
+	d.kernel_h = d.kernel_w = 3;
+	d.stride_h = d.stride_w = d.dilation_h = d.dilation_w = 1;
+	d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
+	d.in_addr = ((uint64_t)MEM_MB << 20) - 3 * 40 * 16;   /* rows 3..7 outside */
+	d.w_addr = B_AT;
+	d.out_addr = Y_AT;
+	qa_desc_encode(&d, mem + DESC_AT);
+}
+
+/* Read errors part-way through a layer end the job with BAD_ADDRESS, never a hang. */
+static void test_core_fails_cleanly_on_a_read_error_mid_layer(void **state)
+{
+	struct qa_sim *s = *state;
+
+	put_gemm(s, 0, 0, 1, 40, 5000, 5);
+	patch(s, 0, a_tail_outside);
+	expect_status(s, 1, QA_ERR_BAD_ADDRESS, 0);
+	put_dw_tail_outside(s);
+	expect_status(s, 1, QA_ERR_BAD_ADDRESS, 0);
+	/* the core is usable again */
+	put_gemm(s, 0, 0, 4, 4, 6, 9);
+	expect_status(s, 1, QA_ERR_NONE, 0);
+	check_gemm(s, 0, 4, 4, 6);
+}
+
 static void test_core_rejects_invalid_descriptors(void **state)
 {
 	struct qa_sim *s = *state;
@@ -436,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_no_restart_without_auto_restart),
 		cmocka_unit_test(test_reset_in_the_middle_of_a_job),
 		cmocka_unit_test(test_core_rejects_invalid_descriptors),
+		cmocka_unit_test(test_core_fails_cleanly_on_a_read_error_mid_layer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
