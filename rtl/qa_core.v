@@ -286,7 +286,7 @@ module qa_core #(
     reg [31:0] ck_ci;
     reg [15:0] ce_kh, ce_kw;                // walk state at the chunk end
     reg [31:0] ce_ci;
-    reg  [1:0] b_ok;                        // B lanes hold chunk i of this channel block
+    reg        b_ok;                        // kept weights of this channel block are loaded
     reg  [2:0] nb;                          // channel tiles in the block (1..NBMAX)
     reg  [7:0] bcols;                       // channels in the block
     reg  [15:0] kwords;                     // SRAM words per column: ceil(K / 16)
@@ -351,13 +351,20 @@ module qa_core #(
     // the B lanes (one address space) and the reduction takes at most two
     // chunks. Otherwise each chunk brings its own B into its buffer.
     wire        b_keep = {16'd0, kwords} <= BW && kdep <= {kch[30:0], 1'b0};
-    wire        b_chunk = k0 != 32'd0;      // chunk 0 or 1 of a kept block
     // Blocks whose weights fit half the B lanes alternate the two halves (and
     // two parameter slots): the next block's weights load while the array
     // still works on the current one.
     wire        pf = b_keep && {16'd0, kwords} <= BW / 2;
     reg         slot;                       // slot of the block being loaded
-    wire [BAW:0] bbase = (pf && slot) ? BW_HALF : 0;
+    // first B word of the block in parameter slot s, and that slot's first
+    // register-file word (bias, then mult, then shift, PW words each)
+    function [BAW-1:0] b_half(input s);
+        b_half = (pf && s) ? BW_HALF[BAW-1:0] : 0;
+    endfunction
+    function [6:0] pslot_word(input s);
+        pslot_word = 7'd8 + (s ? 7'd3 * PW : 7'd0);
+    endfunction
+    wire [BAW:0] bbase = {1'b0, b_half(slot)};
     // channel block: as many channel tiles as the B lanes (or a half) hold
     wire [31:0] tiles_left = (n_left + COLS - 1) / COLS;
     wire [17:0] kcap = pf ? BW[18:1] : BW[17:0];
@@ -426,9 +433,10 @@ module qa_core #(
                                a_row_end && gcnt + 1 >= {24'd0, rows_v};
 
     // B run
-    // kept weights load whole (all chunks) ahead of the block's A (b_pre)
-    wire [31:0] bk0 = b_pre ? 32'd0 : k0;
-    wire [31:0] blen = b_pre ? kdep : klen;
+    // kept weights load whole (all chunks) ahead of the block's A (S_BPRE);
+    // otherwise a chunk's weights follow its A
+    wire [31:0] bk0 = b_keep ? 32'd0 : k0;
+    wire [31:0] blen = b_keep ? kdep : klen;
     wire [63:0] b_addr_conv = mem_base + f_w_addr + ({32'd0, nabs0} + {32'd0, gcnt}) * {32'd0, kdep} +
                               {32'd0, bk0};
     wire [63:0] b_addr_gemm = mem_base + f_w_addr + ({32'd0, bk0} + {32'd0, gcnt}) * {32'd0, f_out_c} +
@@ -467,7 +475,7 @@ module qa_core #(
             run_valid = !p_skip;
             run_addr = p_addr;
             run_len = {7'd0, bcols, 2'd0};
-            run_pos = 17'd128 + (slot ? 17'd3 * PW * 16 : 17'd0) +
+            run_pos = {6'd0, pslot_word(slot), 4'd0} +
                       (gcnt == 0 ? 17'd0 : gcnt == 1 ? PW * 16 : 2 * PW * 16);
         end
         GM_A: begin
@@ -483,8 +491,7 @@ module qa_core #(
             run_valid = 1'b1;
             run_addr = is_gemm ? b_addr_gemm : b_addr_conv;
             run_len = is_gemm ? {9'd0, b_run_cols} : blen[16:0];
-            run_pos = {{(12-BAW){1'b0}}, gboff, 4'd0} + (b_keep ? bk0[16:0] : 17'd0) +
-                      (is_gemm ? gcnt[16:0] : 17'd0);
+            run_pos = {{(12-BAW){1'b0}}, gboff, 4'd0} + (is_gemm ? gcnt[16:0] : 17'd0);
             run_dst = is_gemm ? D_BT : D_B;
             run_lane = is_gemm ? 5'd0 : gcnt[4:0] % COLS;
         end
@@ -519,9 +526,8 @@ module qa_core #(
     wire       run_take = run_valid && !mq_full && (run_fill || iss_free);
     wire       gen_adv = (run_take || (gm == GM_PARAM && p_skip));
     // the last run of an operand buffer
-    // (kept weights load ahead of their first A buffer, b_pre: not its end)
-    reg        b_pre;
-    wire       run_bend = (gm == GM_A && a_last && b_ok[b_chunk]) || (gm == GM_B && b_last && !b_pre);
+    // (kept weights, loaded ahead of the block's first A buffer, are no end)
+    wire       run_bend = (gm == GM_A && a_last && b_keep) || (gm == GM_B && b_last && !b_keep);
 
     // ------------------------------------------------------------------
     // R consumer: realign each beat to its destination, write the SRAMs
@@ -589,7 +595,7 @@ module qa_core #(
     reg  [31:0]          e_m0, e_nabs0, p_m0, p_nabs0;   // ending / pending tile
     reg  [7:0]           e_rows, e_cols, p_rows, p_cols;
     reg  [3:0]           e_j, p_j;                    // {slot, channel tile in block}
-    wire [6:0]           p_wsel = 7'd8 + (p_j[3] ? 7'd3 * PW : 7'd0);   // its parameter slot
+    wire [6:0]           p_wsel = pslot_word(p_j[3]);   // its parameter slot
     // (With one-step passes a tile can be pending while the one before it is
     // snapped this cycle: that snapshot makes the drain busy for the next.)
     wire                 snap_hold = (snap_pend && comp_end1) ||
@@ -717,7 +723,7 @@ module qa_core #(
     // requant parameter check of the channel block just loaded (slot), one
     // word (4 channels) of mult and shift per cycle in S_PCHECK
     reg  [4:0]   pcw;
-    wire [6:0]   pslot0 = 7'd8 + (slot ? 7'd3 * PW : 7'd0);
+    wire [6:0]   pslot0 = pslot_word(slot);
     wire [127:0] pm_w = prm[pslot0 + PW + {2'd0, pcw}];
     wire [127:0] ps_w = prm[pslot0 + 2 * PW + {2'd0, pcw}];
     wire         pc_last = {1'b0, pcw, 2'd0} + 8'd4 >= bcols || pcw == PW - 1;
@@ -840,7 +846,7 @@ module qa_core #(
             div_start <= 1'b0;
             div_num <= 32'd0;
             div_den <= 32'd0;
-            b_ok <= 2'b00;
+            b_ok <= 1'b0;
             lbuf <= 1'b0;
             cbuf <= 1'b0;
             wbuf <= 1'b0;
@@ -848,7 +854,6 @@ module qa_core #(
             sb_pend <= 2'b00;
             cst <= C_IDLE;
             c_alt <= 1'b0;
-            b_pre <= 1'b0;
         end else begin
             div_start <= 1'b0;
             if (st != S_IDLE) begin
@@ -979,7 +984,7 @@ module qa_core #(
                         gcnt <= 32'd0;
                         gsub <= 3'd0;
                         gboff <= bbase;
-                        gm <= b_ok[b_chunk] ? GM_NONE : GM_B;
+                        gm <= b_keep ? GM_NONE : GM_B;
                     end
                 end
                 GM_B: begin
@@ -1001,9 +1006,7 @@ module qa_core #(
                     end
                     if (b_last) begin
                         gm <= GM_NONE;
-                        b_ok[b_chunk] <= b_keep;
-                        if (b_pre)
-                            b_ok <= 2'b11;
+                        b_ok <= b_keep;
                     end
                 end
                 default: ;
@@ -1124,7 +1127,7 @@ module qa_core #(
                 c_cols <= sb_cols[buf_next];
                 c_nb <= sb_nb[buf_next];
                 cj <= 3'd0;
-                c_boff <= (pf && sb_slot[buf_next]) ? BW_HALF[BAW-1:0] : 0;
+                c_boff <= b_half(sb_slot[buf_next]);
                 c_slot <= sb_slot[buf_next];
                 c_k0w <= sb_k0w[buf_next];
                 c_alt <= sb_nb[buf_next] != 3'd1 && !sb_last[buf_next];
@@ -1280,7 +1283,7 @@ module qa_core #(
                 ck_kw <= 16'd0;
                 ck_ci <= 32'd0;
                 lfull <= 1'b1;
-                b_ok <= 2'b00;
+                b_ok <= 1'b0;
                 gcnt <= 32'd0;
                 gm <= GM_PARAM;
                 st <= S_PARAMW;
@@ -1313,13 +1316,12 @@ module qa_core #(
             S_LWAIT: if (rd_err) begin
                 err_code <= E_ADDRESS;
                 st <= S_FAIL;
-            end else if (b_keep && !b_ok[b_chunk]) begin
+            end else if (b_keep && !b_ok) begin
                 // a block's kept weights (per chunk) load first: they need
                 // no A buffer, so they stream while the last block computes
                 gcnt <= 32'd0;
                 gsub <= 3'd0;
                 gboff <= bbase;
-                b_pre <= 1'b1;
                 gm <= GM_B;
                 st <= S_BPRE;
             end else if (!sb_pend[lbuf] && (!sb_full[lbuf] || (cst != C_IDLE && cbuf == lbuf))) begin
@@ -1347,10 +1349,8 @@ module qa_core #(
                     end
                 end
             end
-            S_BPRE: if (gm == GM_NONE) begin
-                b_pre <= 1'b0;
+            S_BPRE: if (gm == GM_NONE)
                 st <= S_LWAIT;
-            end
             S_LOAD: if (gm == GM_NONE) begin
                 // the buffer's runs are all issued (sb_pend): walk on to the
                 // next chunk/tile while its data arrives
