@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 	qaccel_device *dev, *ref;
 	struct qaccel_device_info info;
 	FILE *out = stdout;
-	double tot_secs = 0;
+	double tot_secs = 0, bw, wbw;
 	uint64_t tot_cycles = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -290,6 +290,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	qaccel_device_info(dev, &info);
+	bw = device_opt(device, "bw", 16);
+	wbw = device_opt(device, "wbw", 0);
 	if (out_path) {
 		out = fopen(out_path, "w");
 		if (!out) {
@@ -304,11 +306,12 @@ int main(int argc, char **argv)
 		double secs = 0, ref_secs, roof = 0;
 		size_t in_len = 0, w_len = 0, out_len = 0, nout;
 		uint8_t *res = NULL, *ref_res = NULL;
+		int sized = !layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout);
 		int err;
 
 		memset(&st, 0, sizeof(st));
 		err = run_layer(dev, &ls[i], &st, &secs, &res);
-		if (!err && !layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout) &&
+		if (!err && sized &&
 		    (run_layer(ref, &ls[i], &ref_st, &ref_secs, &ref_res) ||
 		     memcmp(res, ref_res, out_len))) {
 			fprintf(stderr, "sim_bench: %s: output differs from ref\n", ls[i].name);
@@ -321,9 +324,7 @@ int main(int argc, char **argv)
 		/* roofline: every tensor crosses the memory channel once (the
 		 * output over its own channel if the model has one), and the
 		 * array does rows * cols MACs per cycle */
-		if (!layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout)) {
-			double bw = device_opt(device, "bw", 16), wbw = device_opt(device, "wbw", 0);
-
+		if (sized) {
 			roof = wbw > 0 ? (double)(in_len + w_len) / bw : (double)(in_len + w_len + out_len) / bw;
 			if (wbw > 0 && out_len / wbw > roof)
 				roof = out_len / wbw;

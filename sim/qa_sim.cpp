@@ -132,6 +132,20 @@ struct qa_sim {
 	int fall_eval = 0;
 };
 
+// The pool that write beats draw on: the shared data bus, or a write channel of its own.
+static double &write_credit(qa_sim *s)
+{
+	return s->cfg.wr_bytes_per_cycle ? s->wcredit : s->credit;
+}
+
+// A cycle's bandwidth into a pool, which holds at most four beats' worth.
+static void refill(double *credit, uint32_t bytes_per_cycle)
+{
+	*credit += bytes_per_cycle;
+	if (*credit > 4.0 * kBeat)
+		*credit = 4.0 * kBeat;
+}
+
 static void proto_error(qa_sim *s, const char *fmt, uint64_t a, uint64_t b)
 {
 	char buf[200];
@@ -194,8 +208,7 @@ static void drive_outputs(qa_sim *s)
 		t->m_axi_rresp = 0;
 	}
 	t->m_axi_awready = s->wq.size() < 8;
-	t->m_axi_wready = !s->wq.empty() &&
-			  (s->cfg.wr_bytes_per_cycle ? s->wcredit : s->credit) >= kBeat;
+	t->m_axi_wready = !s->wq.empty() && write_credit(s) >= kBeat;
 	bool bv = !s->bq.empty() && s->bq.front().ready_at <= s->cycle;
 	t->m_axi_bvalid = bv;
 	t->m_axi_bresp = bv ? s->bq.front().resp : 0;
@@ -294,10 +307,7 @@ static void tick(qa_sim *s)
 			} else {
 				b.err = true;
 			}
-			if (s->cfg.wr_bytes_per_cycle)
-				s->wcredit -= kBeat;
-			else
-				s->credit -= kBeat;
+			write_credit(s) -= kBeat;
 			s->wr_beats++;
 			b.done++;
 			if (wlast != (b.done == b.beats))
@@ -313,12 +323,8 @@ static void tick(qa_sim *s)
 			proto_error(s, "R handshake without RVALID %llu%llu", 0, 0);
 	}
 	s->cycle++;
-	s->credit += s->cfg.bytes_per_cycle;
-	if (s->credit > 4.0 * kBeat)
-		s->credit = 4.0 * kBeat;
-	s->wcredit += s->cfg.wr_bytes_per_cycle;
-	if (s->wcredit > 4.0 * kBeat)
-		s->wcredit = 4.0 * kBeat;
+	refill(&s->credit, s->cfg.bytes_per_cycle);
+	refill(&s->wcredit, s->cfg.wr_bytes_per_cycle);
 
 	drive_outputs(s);
 #if VM_TRACE
