@@ -4,7 +4,8 @@
  * Verilator, DDR-like AXI memory model) and reports, per layer, the core's
  * own cycle/MAC counters, utilization = MACs / (rows * cols * cycles), the
  * roofline (each tensor through the memory channel once, a full array every
- * cycle) and the simulation speed in core cycles per second of host time.
+ * cycle), the array bound (the roofline, or the cycles of the layer's MACs
+ * tiled onto the rows x cols array if more) and the simulation speed in core cycles per second of host time.
  * "ok" means the output matched the ref backend bit for bit.
  *
  *   sim_bench [--device sim[:args]] [--limit N] [--out FILE.json]
@@ -120,6 +121,40 @@ static int load_csv(const char *path, struct layer **ls, int *n, int *cap)
 	}
 	fclose(f);
 	return 0;
+}
+
+/*
+ * Cycles an output-stationary rows x cols array needs for the layer's MACs
+ * alone: pixels tile the rows and output channels the columns (per group),
+ * so a 7x7 layer's 49 pixels take 64 rows' time. Depthwise layers map
+ * channels across the array and are counted at the full array (their bound
+ * is the memory channel). With the roofline this bounds what any such core
+ * can reach running the layer on its own.
+ */
+static double tiled_cycles(const struct layer *l, uint32_t rows, uint32_t cols)
+{
+	uint64_t m, n, k, g;
+
+	if (!rows || !cols)
+		return 0;
+	if (l->conv) {
+		uint32_t oh, ow;
+
+		if (qaccel_conv2d_output_size(&l->c, &oh, &ow) || !l->c.groups)
+			return 0;
+		g = l->c.groups;
+		m = (uint64_t)l->c.batch * oh * ow;
+		n = l->c.out_c / g;
+		k = (uint64_t)l->c.kernel_h * l->c.kernel_w * (l->c.in_c / g);
+		if (g > 1 && g == l->c.in_c && g == l->c.out_c)
+			return (double)m * g * k / ((double)rows * cols);
+	} else {
+		g = 1;
+		m = l->g.m;
+		n = l->g.n;
+		k = l->g.k;
+	}
+	return (double)g * ((m + rows - 1) / rows) * ((n + cols - 1) / cols) * k;
 }
 
 /* Bytes of the layer's input, weights and output (int8), and its output channels. */
@@ -303,7 +338,7 @@ int main(int argc, char **argv)
 		info.array_rows, info.array_cols);
 	for (i = 0; i < n && (!limit || i < limit); i++) {
 		struct qaccel_job_stats st, ref_st;
-		double secs = 0, ref_secs, roof = 0;
+		double secs = 0, ref_secs, roof = 0, bound = 0;
 		size_t in_len = 0, w_len = 0, out_len = 0, nout;
 		uint8_t *res = NULL, *ref_res = NULL;
 		int sized = !layer_sizes(&ls[i], &in_len, &w_len, &out_len, &nout);
@@ -330,15 +365,18 @@ int main(int argc, char **argv)
 				roof = out_len / wbw;
 			if ((double)st.macs / (info.array_rows * info.array_cols) > roof)
 				roof = (double)st.macs / (info.array_rows * info.array_cols);
+			bound = tiled_cycles(&ls[i], info.array_rows, info.array_cols);
+			if (bound < roof)
+				bound = roof;
 		}
 		fprintf(out, "%s  {\"set\": \"%s\", \"name\": \"%s\", \"ok\": %s, \"macs\": %llu, "
 			"\"cycles\": %llu, \"stall_cycles\": %llu, \"utilization\": %.4f, "
-			"\"min_bytes\": %zu, \"roofline_cycles\": %.0f, "
+			"\"min_bytes\": %zu, \"roofline_cycles\": %.0f, \"array_bound_cycles\": %.0f, "
 			"\"sim_seconds\": %.3f, \"sim_cycles_per_s\": %.0f}",
 			i ? ",\n" : "", ls[i].set, ls[i].name, err ? "false" : "true",
 			(unsigned long long)st.macs, (unsigned long long)st.cycles,
 			(unsigned long long)st.stall_cycles, st.utilization,
-			in_len + w_len + out_len, roof, secs,
+			in_len + w_len + out_len, roof, bound, secs,
 			secs > 0 ? st.cycles / secs : 0.0);
 		fflush(out);
 		fprintf(stderr, "%-12s %-28s util %.3f cycles %llu  %.2f Mcyc/s\n", ls[i].set,
