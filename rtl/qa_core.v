@@ -191,9 +191,9 @@ module qa_core #(
     // lanes at once); lane r reads word r * stride_w + kw_tap of a kernel
     // row. A tile loads only the stride_h input rows its predecessor lacks,
     // so each input byte is fetched about once, not kh * kw times. The ring
-    // has 2 * kh rows: a fill (at most kh rows) never overwrites the rows of
-    // the tile still computing, and the double-buffer handshake keeps it
-    // from overwriting those of the tile before.
+    // has 2 * kh rows, or 4 * kh with four operand entries (dl_deep): a fill
+    // (at most kh rows) lands only once the entry's previous tile has
+    // released it, so it never overwrites rows of a tile still live.
     reg        dwl;
     reg [BANK_AW+1:0] segw;              // words per ring row (ROWS outputs' input columns)
     reg [15:0] ring_r;                   // rows in the ring
@@ -300,19 +300,30 @@ module qa_core #(
     // computes on it; the R consumer writes a buffer only once the array has
     // released it and marks it full when its last run retires (wbuf: buffer
     // being written).
-    reg        lbuf, cbuf, wbuf;
-    reg  [1:0] sb_full, sb_pend;
-    reg  [31:0] sb_klen [0:1];
-    reg  [BAW-1:0] sb_k0w [0:1];
-    reg  [31:0] sb_m0 [0:1];
-    reg  [31:0] sb_nabs0 [0:1];
-    reg  [7:0] sb_rows [0:1];
-    reg  [7:0] sb_cols [0:1];
-    reg  [2:0] sb_nb [0:1];
-    reg        sb_slot [0:1];
-    reg [15:0] sb_qs [0:1];                 // dwl: ring slot / word of the first kernel row
-    reg [BANK_AW+1:0] sb_qw [0:1];
-    reg  [1:0] sb_clear, sb_last;
+    //
+    // Deep dwl layers (dl_deep) cycle through four entries instead: their data
+    // lives in the ring, not in a bank half, so only the ring's size limits
+    // how many fills run ahead, and four hide the memory latency behind
+    // tiles of just kh * kw steps. Other layers use entries 0 and 1, whose
+    // low bit is the bank half.
+    reg  [1:0] lbuf, cbuf, wbuf;
+    reg  [3:0] sb_full, sb_pend;
+    reg  [31:0] sb_klen [0:3];
+    reg  [BAW-1:0] sb_k0w [0:3];
+    reg  [31:0] sb_m0 [0:3];
+    reg  [31:0] sb_nabs0 [0:3];
+    reg  [7:0] sb_rows [0:3];
+    reg  [7:0] sb_cols [0:3];
+    reg  [2:0] sb_nb [0:3];
+    reg        sb_slot [0:3];
+    reg [15:0] sb_qs [0:3];                 // dwl: ring slot / word of the first kernel row
+    reg [BANK_AW+1:0] sb_qw [0:3];
+    reg  [3:0] sb_clear, sb_last;
+    reg        dl_deep;
+    // the entry after b
+    function [1:0] nbuf(input [1:0] b);
+        nbuf = dl_deep ? b + 2'd1 : {1'b0, ~b[0]};
+    endfunction
     // compute side
     // C_WAIT: a two-chunk block waits for its second chunk's buffer
     localparam [1:0] C_IDLE = 2'd0, C_RUN = 2'd1, C_WAIT = 2'd2;
@@ -322,7 +333,8 @@ module qa_core #(
     // one tile complete before the next starts. Chunk 0's buffer is released
     // after the last tile's chunk-0 pass, so the next pixel tile loads into
     // it while the array works on chunk 1.
-    reg        c_alt, c_ch, c_b0;
+    reg        c_alt, c_ch;
+    reg  [1:0] c_b0;
     reg  [31:0] c_len0, c_len1;
     reg  [BAW-1:0] c_k0w0, c_k0w1;
     reg  [31:0] c_len, c_m0, c_nabs0;
@@ -346,6 +358,9 @@ module qa_core #(
     wire        dwl_ok = dw_ok && f_dh == 16'd1 && f_dw == 16'd1 && f_kh <= 16'd8 &&
                          f_sw <= 16'd64 && f_kw <= 16'd64 && k_full <= BANK_WORDS &&
                          {f_kh[3:0], 1'b0} * dl_segw <= 2 * BANK_WORDS;
+    // four fills in flight need a ring of 4 * kh rows: a fill never brings
+    // more than kh rows, and the three tiles before it may still be live
+    wire        dl_deep_ok = {f_kh[3:0], 2'b0} * dl_segw <= 2 * BANK_WORDS;
     wire [31:0] klen = k_left >= kch ? kch : k_left;
     // B stays in the lanes across pixel tiles when the block's weights fit
     // the B lanes (one address space) and the reduction takes at most two
@@ -502,11 +517,14 @@ module qa_core #(
     // ------------------------------------------------------------------
     // AR issuer and run metadata FIFO
     // ------------------------------------------------------------------
-    // 64 runs in flight cover the memory latency even for one-beat runs
-    localparam MQ = 64;
+    // runs in flight: enough to cover the memory latency with one-beat runs
+    // (dwl fills are one-beat runs, one per pixel: 128 keep four fills of a
+    // stride-2 layer's two 33-pixel rows in flight)
+    localparam MQ_AW = 7;
+    localparam MQ = 1 << MQ_AW;
     reg [47:0] mq [0:MQ-1];  // {dup, bend, fill, dst, lane, pos, len, off}
-    reg [6:0]  mq_wp, mq_rp;
-    wire [6:0] mq_cnt = mq_wp - mq_rp;
+    reg [MQ_AW:0] mq_wp, mq_rp;
+    wire [MQ_AW:0] mq_cnt = mq_wp - mq_rp;
     wire       mq_full = mq_cnt == MQ;
     wire       mq_empty = mq_cnt == 0;
 
@@ -532,7 +550,7 @@ module qa_core #(
     // ------------------------------------------------------------------
     // R consumer: realign each beat to its destination, write the SRAMs
     // ------------------------------------------------------------------
-    wire [47:0] hd = mq[mq_rp[5:0]];
+    wire [47:0] hd = mq[mq_rp[MQ_AW-1:0]];
     wire        hd_comb = hd[47];               // run into one address space: kept B, dwl ring
     wire        hd_bend = hd[46];
     wire        hd_fill = hd[45];
@@ -575,12 +593,12 @@ module qa_core #(
     reg  [7:0]           comp_rows1, comp_cols1;
     reg                  comp_slot1;
     wire [BAW-1:0]       b_word = c_boff + c_k0w + {2'b0, kk[BANK_AW+3:4]};
-    wire [BANK_AW:0]     a_raddr = {cbuf, dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
+    wire [BANK_AW:0]     a_raddr = {cbuf[0], dwm ? kk[BANK_AW-1:0] : kk[BANK_AW+3:4]};
     // dwl: kernel row (ring word) + kernel column; lane r adds r * stride_w
     reg  [15:0]          cr_slot, cr_j;
     reg  [BANK_AW+1:0]   cr_word;
     wire [BANK_AW:0]     dl_raddr = cr_word[BANK_AW:0] + cr_j[BANK_AW:0];   // < 2 * BANK_WORDS
-    wire [BAW-1:0]       b_raddr = b_keep ? b_word : {{(BAW-BANK_AW-1){1'b0}}, cbuf, kk[BANK_AW+3:4]};
+    wire [BAW-1:0]       b_raddr = b_keep ? b_word : {{(BAW-BANK_AW-1){1'b0}}, cbuf[0], kk[BANK_AW+3:4]};
     wire [7:0]           cj_left = c_cols - {2'd0, cj, 3'd0} * (COLS / 8);
     wire [7:0]           cj_cols = cj_left < COLS ? cj_left : COLS[7:0];
     wire                 is_first = kk == 0 && c_clear;           // starts a new tile
@@ -603,8 +621,8 @@ module qa_core #(
     wire                 step_go = cst == C_RUN && !(is_first && snap_hold);
     // two-chunk blocks: the switch to chunk 1's buffer, once it is full
     wire                 alt_to1 = (step_go && is_pass_end && c_alt && !c_ch) || cst == C_WAIT;
-    wire                 alt_go1 = alt_to1 && (cj != 3'd0 || sb_full[~c_b0]);
-    wire                 buf_next = cst == C_IDLE ? cbuf : ~cbuf;
+    wire                 alt_go1 = alt_to1 && (cj != 3'd0 || sb_full[nbuf(c_b0)]);
+    wire [1:0]           buf_next = cst == C_IDLE ? cbuf : nbuf(cbuf);
     wire                 c_take = sb_full[buf_next] && (cst == C_IDLE || (step_go && is_buf_end));
     wire [ROWS*128-1:0]  a_words;
     wire [ROWS*8-1:0]    a_bytes;
@@ -612,8 +630,8 @@ module qa_core #(
     // one write bus shared by all lanes; transposed writes pick their byte
     wire                 wr_t = hd_dst == D_BT;
     wire [BAW-1:0]       wr_addr = hd_comb ? (wr_t ? hd_pos[BAW+3:4] : c_p[BAW+3:4]) :
-                                   {{(BAW-BANK_AW-1){1'b0}}, wbuf, wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
-    wire [BANK_AW:0]     wa_addr = hd_comb ? c_p[BANK_AW+4:4] : {wbuf, c_p[BANK_AW+3:4]};
+                                   {{(BAW-BANK_AW-1){1'b0}}, wbuf[0], wr_t ? hd_pos[BANK_AW+3:4] : c_p[BANK_AW+3:4]};
+    wire [BANK_AW:0]     wa_addr = hd_comb ? c_p[BANK_AW+4:4] : {wbuf[0], c_p[BANK_AW+3:4]};
 
     genvar gi;
     generate
@@ -796,9 +814,11 @@ module qa_core #(
     // anything still in flight for the slot the next block will take
     wire   slot_used = ((sb_full[0] || sb_pend[0]) && sb_slot[0] == ~slot) ||
                        ((sb_full[1] || sb_pend[1]) && sb_slot[1] == ~slot) ||
+                       ((sb_full[2] || sb_pend[2]) && sb_slot[2] == ~slot) ||
+                       ((sb_full[3] || sb_pend[3]) && sb_slot[3] == ~slot) ||
                        (cst != C_IDLE && c_slot == ~slot) || (comp_v1 && comp_slot1 == ~slot) ||
                        (snap_pend && p_j[3] == ~slot);
-    wire   all_idle = sb_full == 2'b00 && sb_pend == 2'b00 && cst == C_IDLE && !comp_v1 &&
+    wire   all_idle = sb_full == 4'd0 && sb_pend == 4'd0 && cst == C_IDLE && !comp_v1 &&
                       !snap_pend && !drain_busy;
     // ap_ctrl_hs: done and ready together (a non-pipelined kernel), seen by the
     // control slave in the same cycle, so ap_start is low again in S_IDLE.
@@ -820,8 +840,8 @@ module qa_core #(
             err_code <= E_NONE;
             gm <= GM_NONE;
             gcnt <= 32'd0;
-            mq_wp <= 7'd0;
-            mq_rp <= 7'd0;
+            mq_wp <= 0;
+            mq_rp <= 0;
             iss_addr <= 64'd0;
             iss_beats <= 17'd0;
             c_cnt <= 17'd0;
@@ -847,11 +867,12 @@ module qa_core #(
             div_num <= 32'd0;
             div_den <= 32'd0;
             b_ok <= 1'b0;
-            lbuf <= 1'b0;
-            cbuf <= 1'b0;
-            wbuf <= 1'b0;
-            sb_full <= 2'b00;
-            sb_pend <= 2'b00;
+            lbuf <= 2'd0;
+            cbuf <= 2'd0;
+            wbuf <= 2'd0;
+            sb_full <= 4'd0;
+            sb_pend <= 4'd0;
+            dl_deep <= 1'b0;
             cst <= C_IDLE;
             c_alt <= 1'b0;
         end else begin
@@ -885,8 +906,8 @@ module qa_core #(
                 sb_qw[lbuf] <= ld_qw;
             end
             if (run_take) begin
-                mq[mq_wp[5:0]] <= {(gm == GM_B && b_keep) || (gm == GM_A && dwl), run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
-                mq_wp <= mq_wp + 7'd1;
+                mq[mq_wp[MQ_AW-1:0]] <= {(gm == GM_B && b_keep) || (gm == GM_A && dwl), run_bend, run_fill, run_dst, run_lane, run_pos, run_len, run_addr[3:0]};
+                mq_wp <= mq_wp + 1'b1;
                 if (!run_fill) begin
                     iss_addr <= {run_addr[63:4], 4'd0};
                     iss_beats <= run_beats;
@@ -907,14 +928,14 @@ module qa_core #(
                 end
                 if (c_lastb) begin
                     c_cnt <= 17'd0;
-                    mq_rp <= mq_rp + 7'd1;
+                    mq_rp <= mq_rp + 1'b1;
                     if (hd_bend) begin
                         // the buffer's data is complete: hand it to the array
                         // unless a read failed (the sequencer then fails)
                         sb_pend[wbuf] <= 1'b0;
                         if (!rd_err && (hd_fill || m_axi_rresp == 2'b00))
                             sb_full[wbuf] <= 1'b1;
-                        wbuf <= ~wbuf;
+                        wbuf <= nbuf(wbuf);
                     end
                 end else begin
                     c_cnt <= c_cnt + {12'd0, c_v};
@@ -1084,7 +1105,7 @@ module qa_core #(
                 end else begin
                     // the buffer's last read is out: release it
                     sb_full[cbuf] <= 1'b0;
-                    cbuf <= ~cbuf;
+                    cbuf <= nbuf(cbuf);
                     cst <= C_IDLE;
                     c_alt <= 1'b0;
                 end
@@ -1093,16 +1114,16 @@ module qa_core #(
                 if (alt_go1) begin
                     kk <= 32'd0;
                     c_ch <= 1'b1;
-                    cbuf <= ~c_b0;
+                    cbuf <= nbuf(c_b0);
                     c_clear <= 1'b0;
                     c_last <= 1'b1;
                     cst <= C_RUN;
                     if (cj == 3'd0) begin
                         // first visit: chunk 1's metadata, kept for later tiles
-                        c_len <= sb_klen[~c_b0];
-                        c_len1 <= sb_klen[~c_b0];
-                        c_k0w <= sb_k0w[~c_b0];
-                        c_k0w1 <= sb_k0w[~c_b0];
+                        c_len <= sb_klen[nbuf(c_b0)];
+                        c_len1 <= sb_klen[nbuf(c_b0)];
+                        c_k0w <= sb_k0w[nbuf(c_b0)];
+                        c_k0w1 <= sb_k0w[nbuf(c_b0)];
                     end else begin
                         c_len <= c_len1;
                         c_k0w <= c_k0w1;
@@ -1193,9 +1214,9 @@ module qa_core #(
                     wr_err <= 1'b0;
                     // operand buffers restart in sync (a failed run can leave
                     // a loaded buffer that was never computed)
-                    lbuf <= 1'b0;
-                    cbuf <= 1'b0;
-                    wbuf <= 1'b0;
+                    lbuf <= 2'd0;
+                    cbuf <= 2'd0;
+                    wbuf <= 2'd0;
                     if (desc_count == 0) begin
                         st <= S_DONE;
                     end else begin
@@ -1248,9 +1269,16 @@ module qa_core #(
                            KCB;
                     rowbytes <= {16'd0, f_kw} * cg;
                     dwl <= dwl_ok;
+                    dl_deep <= dwl_ok && dl_deep_ok;
+                    // all idle between layers: the entries restart at 0
+                    lbuf <= 2'd0;
+                    cbuf <= 2'd0;
+                    wbuf <= 2'd0;
                     segw <= dl_segw[BANK_AW+1:0];
-                    ring_r <= {f_kh[14:0], 1'b0};
-                    ring_w <= {f_kh[3:0], 1'b0} * dl_segw[BANK_AW+1:0];
+                    ring_r <= dl_deep_ok ? {f_kh[13:0], 2'b0} : {f_kh[14:0], 1'b0};
+                    ring_w <= (dl_deep_ok ? {{(BANK_AW-4){1'b0}}, f_kh[3:0], 2'b0} :
+                                            {{(BANK_AW-3){1'b0}}, f_kh[3:0], 1'b0}) *
+                              dl_segw[BANK_AW+1:0];
                     srow_w <= f_sh[3:0] * dl_segw[BANK_AW+1:0];
                     gw_slot <= 16'd0;
                     gw_word <= 0;
@@ -1358,7 +1386,7 @@ module qa_core #(
                     err_code <= E_ADDRESS;
                     st <= S_FAIL;
                 end else begin
-                    lbuf <= ~lbuf;
+                    lbuf <= nbuf(lbuf);
                     if (k0 + klen < kdep) begin
                         // next chunk of the same tile
                         k0 <= k0 + klen;

@@ -213,11 +213,12 @@ static void random_conv(struct rng *r, struct layer *l, int kind)
 			c->kernel_w = rnd_in(r, 1, 7);
 			c->in_w = rnd_in(r, 4, 12);
 		} else if (kind == 6) {         /* depthwise line reuse: strips, ring wrap */
+			/* rings of 2 * kh or (four fills in flight) 4 * kh rows */
 			c->in_c = c->out_c = c->groups = rnd_in(r, 1, 40);
 			c->batch = rnd_in(r, 1, 3);
-			c->in_h = rnd_in(r, 1, 24);
+			c->in_h = rnd_in(r, 1, 30);
 			c->in_w = rnd_in(r, 1, 56);
-			c->kernel_h = rnd_in(r, 1, 5);
+			c->kernel_h = rnd_in(r, 1, 8);
 			c->kernel_w = rnd_in(r, 1, 5);
 			c->stride_w = rnd_in(r, 1, 4);
 			c->pad_top = rnd_in(r, 0, c->kernel_h - 1);
