@@ -14,7 +14,8 @@
  *
  * Open arguments, comma separated: mem_mb=N, lib=PATH, lat=N (read latency,
  * cycles), wlat=N, bw=N (bytes/cycle of the data bus), wbw=N (bytes/cycle of
- * a write channel of its own; default 0: writes share bw), trace=FILE.fst,
+ * a write channel of its own; default 0: writes share bw), ost=N (read bursts
+ * the interconnect accepts before ARREADY drops, default 32), trace=FILE.fst,
  * poll (poll CTRL instead of taking the interrupt), nocheck (let the core
  * alone validate).
  */
@@ -67,6 +68,7 @@ struct sim_job {
 struct sim_args {
 	uint64_t mem_mb;
 	uint32_t lat, wlat, bw, wbw;     /* wbw 0: writes share bw */
+	uint32_t ost;                    /* outstanding read bursts */
 	int poll, nocheck;
 	char lib[SIM_PATH_MAX];
 	char trace[SIM_PATH_MAX];
@@ -107,6 +109,7 @@ static int parse_args(const char *args, struct sim_args *a)
 	a->lat = 40;
 	a->wlat = 20;
 	a->bw = 16;
+	a->ost = 32;
 	while (*p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -132,6 +135,10 @@ static int parse_args(const char *args, struct sim_args *a)
 				err = -EINVAL;
 		} else if (klen == 3 && !strncmp(p, "wbw", 3)) {
 			err = parse_u32(v, vlen, 16, &a->wbw);
+		} else if (klen == 3 && !strncmp(p, "ost", 3)) {
+			err = parse_u32(v, vlen, 1024, &a->ost);
+			if (!err && !a->ost)
+				err = -EINVAL;
 		} else if (klen == 3 && !strncmp(p, "lib", 3)) {
 			err = copy_str(a->lib, v, vlen);
 		} else if (klen == 5 && !strncmp(p, "trace", 5)) {
@@ -257,6 +264,7 @@ static int sim_open(qaccel_device *dev, const char *args)
 	cfg.wr_latency = a.wlat;
 	cfg.bytes_per_cycle = a.bw;
 	cfg.wr_bytes_per_cycle = a.wbw;
+	cfg.max_outstanding = a.ost;
 	cfg.trace_path = a.trace[0] ? a.trace : getenv("QACCEL_SIM_TRACE");
 	sd->sim = sd->api.create(&cfg);
 	if (!sd->sim) {

@@ -514,16 +514,17 @@ static void test_sim_depthwise_strips_match_ref(void **state)
 	}
 }
 
-/* The memory model's bandwidth options change only the timing: a narrower
- * bus is slower, a write channel of its own faster for a layer that writes
- * six bytes per byte read; bad values fail the open. */
+/* The memory model's options change only the timing: a narrower bus is
+ * slower, a write channel of its own faster for a layer that writes six
+ * bytes per byte read, one outstanding read burst slower; bad values fail
+ * the open. */
 static void test_sim_memory_model_options(void **state)
 {
 	static const char *const opts[] = {"sim:mem_mb=16", "sim:mem_mb=16,bw=8",
-					   "sim:mem_mb=16,wbw=16"};
+					   "sim:mem_mb=16,wbw=16", "sim:mem_mb=16,ost=1"};
 	struct devs *d = *state;
 	struct rng r = {0x5851F42D4C957F2Dull};
-	struct run_result rr, rs[3];
+	struct run_result rr, rs[4];
 	struct layer l;
 	qaccel_device *dev;
 	int i;
@@ -552,7 +553,7 @@ static void test_sim_memory_model_options(void **state)
 	memset(&rr, 0, sizeof(rr));
 	run_layers(d->ref, &l, 1, &rr);
 	assert_int_equal(rr.err, 0);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		memset(&rs[i], 0, sizeof(rs[i]));
 		assert_int_equal(qaccel_open(opts[i], &dev), 0);
 		run_layers(dev, &l, 1, &rs[i]);
@@ -562,12 +563,16 @@ static void test_sim_memory_model_options(void **state)
 		free(rs[i].out[0]);
 	}
 	free(rr.out[0]);
-	if (!(rs[1].stats.cycles > rs[0].stats.cycles && rs[2].stats.cycles < rs[0].stats.cycles))
-		fail_msg("cycles: bw 16 shared %llu, bw 8 %llu, separate write channel %llu",
+	if (!(rs[1].stats.cycles > rs[0].stats.cycles && rs[2].stats.cycles < rs[0].stats.cycles &&
+	      rs[3].stats.cycles > rs[0].stats.cycles))
+		fail_msg("cycles: bw 16 shared %llu, bw 8 %llu, separate write channel %llu, "
+			 "one outstanding read %llu",
 			 (unsigned long long)rs[0].stats.cycles, (unsigned long long)rs[1].stats.cycles,
-			 (unsigned long long)rs[2].stats.cycles);
+			 (unsigned long long)rs[2].stats.cycles, (unsigned long long)rs[3].stats.cycles);
 	assert_int_equal(qaccel_open("sim:mem_mb=16,wbw=17", &dev), -EINVAL);
 	assert_int_equal(qaccel_open("sim:mem_mb=16,wbw=x", &dev), -EINVAL);
+	assert_int_equal(qaccel_open("sim:mem_mb=16,ost=0", &dev), -EINVAL);
+	assert_int_equal(qaccel_open("sim:mem_mb=16,ost=1025", &dev), -EINVAL);
 	free_layer(&l);
 }
 
