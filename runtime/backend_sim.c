@@ -74,7 +74,8 @@ struct sim_args {
 	char trace[SIM_PATH_MAX];
 };
 
-static int parse_u32(const char *v, size_t len, uint32_t max, uint32_t *out)
+/* A decimal value in [min, max] into *out; -EINVAL (and *out untouched) otherwise. */
+static int parse_u32(const char *v, size_t len, uint32_t min, uint32_t max, uint32_t *out)
 {
 	char buf[24], *end;
 	unsigned long long x;
@@ -85,7 +86,7 @@ static int parse_u32(const char *v, size_t len, uint32_t max, uint32_t *out)
 	buf[len] = '\0';
 	errno = 0;
 	x = strtoull(buf, &end, 10);
-	if (errno || *end || x > max)
+	if (errno || *end || x < min || x > max)
 		return -EINVAL;
 	*out = (uint32_t)x;
 	return 0;
@@ -121,24 +122,19 @@ static int parse_args(const char *args, struct sim_args *a)
 		int err = 0;
 
 		if (klen == 6 && !strncmp(p, "mem_mb", 6)) {
-			err = parse_u32(v, vlen, 1u << 20, &x);
-			a->mem_mb = x;
-			if (!err && !x)
-				err = -EINVAL;
+			err = parse_u32(v, vlen, 1, 1u << 20, &x);
+			if (!err)
+				a->mem_mb = x;
 		} else if (klen == 3 && !strncmp(p, "lat", 3)) {
-			err = parse_u32(v, vlen, 100000, &a->lat);
+			err = parse_u32(v, vlen, 0, 100000, &a->lat);
 		} else if (klen == 4 && !strncmp(p, "wlat", 4)) {
-			err = parse_u32(v, vlen, 100000, &a->wlat);
+			err = parse_u32(v, vlen, 0, 100000, &a->wlat);
 		} else if (klen == 2 && !strncmp(p, "bw", 2)) {
-			err = parse_u32(v, vlen, 16, &a->bw);
-			if (!err && !a->bw)
-				err = -EINVAL;
+			err = parse_u32(v, vlen, 1, 16, &a->bw);
 		} else if (klen == 3 && !strncmp(p, "wbw", 3)) {
-			err = parse_u32(v, vlen, 16, &a->wbw);
+			err = parse_u32(v, vlen, 0, 16, &a->wbw);
 		} else if (klen == 3 && !strncmp(p, "ost", 3)) {
-			err = parse_u32(v, vlen, 1024, &a->ost);
-			if (!err && !a->ost)
-				err = -EINVAL;
+			err = parse_u32(v, vlen, 1, 1024, &a->ost);
 		} else if (klen == 3 && !strncmp(p, "lib", 3)) {
 			err = copy_str(a->lib, v, vlen);
 		} else if (klen == 5 && !strncmp(p, "trace", 5)) {
