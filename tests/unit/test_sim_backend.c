@@ -423,6 +423,19 @@ static void run_case(struct devs *d, struct rng *r, struct layer *ls, int n)
 		free_layer(&ls[i]);
 }
 
+/* One random layer of the given kind (random_gemm / random_conv), run on both devices. */
+static void run_random(struct devs *d, struct rng *r, int conv, int kind)
+{
+	struct layer l;
+
+	memset(&l, 0, sizeof(l));
+	if (conv)
+		random_conv(r, &l, kind);
+	else
+		random_gemm(r, &l, kind);
+	run_case(d, r, &l, 1);
+}
+
 static void test_sim_gemm_matches_ref(void **state)
 {
 	struct devs *d = *state;
@@ -430,13 +443,8 @@ static void test_sim_gemm_matches_ref(void **state)
 	int i, n = case_count();
 
 	NEED_SIM(d);
-	for (i = 0; i < n; i++) {
-		struct layer l;
-
-		memset(&l, 0, sizeof(l));
-		random_gemm(&r, &l, 0);
-		run_case(d, &r, &l, 1);
-	}
+	for (i = 0; i < n; i++)
+		run_random(d, &r, 0, 0);
 }
 
 static void test_sim_conv_matches_ref(void **state)
@@ -446,34 +454,21 @@ static void test_sim_conv_matches_ref(void **state)
 	int i, n = case_count();
 
 	NEED_SIM(d);
-	for (i = 0; i < n; i++) {
-		struct layer l;
-
-		memset(&l, 0, sizeof(l));
-		random_conv(&r, &l, i % 3);
-		run_case(d, &r, &l, 1);
-	}
+	for (i = 0; i < n; i++)
+		run_random(d, &r, 1, i % 3);
 }
 
 static void test_sim_deep_reductions_match_ref(void **state)
 {
 	struct devs *d = *state;
 	struct rng r = {0x8CB92BA72F3D8DD7ull};
-	struct layer l;
-
 	int i, n = case_count() / 8 + 1;
 
 	NEED_SIM(d);
 	for (i = 0; i < n; i++) {
-		memset(&l, 0, sizeof(l));
-		random_gemm(&r, &l, 1);
-		run_case(d, &r, &l, 1);
-		memset(&l, 0, sizeof(l));
-		random_conv(&r, &l, 3);
-		run_case(d, &r, &l, 1);
-		memset(&l, 0, sizeof(l));
-		random_conv(&r, &l, 4);
-		run_case(d, &r, &l, 1);
+		run_random(d, &r, 0, 1);
+		run_random(d, &r, 1, 3);
+		run_random(d, &r, 1, 4);
 	}
 }
 
@@ -483,17 +478,12 @@ static void test_sim_channel_blocks_match_ref(void **state)
 {
 	struct devs *d = *state;
 	struct rng r = {0x2545F4914F6CDD1Dull};
-	struct layer l;
 	int i, n = case_count() / 4 + 2;
 
 	NEED_SIM(d);
 	for (i = 0; i < n; i++) {
-		memset(&l, 0, sizeof(l));
-		random_gemm(&r, &l, 2);
-		run_case(d, &r, &l, 1);
-		memset(&l, 0, sizeof(l));
-		random_conv(&r, &l, 5);
-		run_case(d, &r, &l, 1);
+		run_random(d, &r, 0, 2);
+		run_random(d, &r, 1, 5);
 	}
 }
 
@@ -503,15 +493,11 @@ static void test_sim_depthwise_strips_match_ref(void **state)
 {
 	struct devs *d = *state;
 	struct rng r = {0x94D049BB133111EBull};
-	struct layer l;
 	int i, n = case_count() / 4 + 2;
 
 	NEED_SIM(d);
-	for (i = 0; i < n; i++) {
-		memset(&l, 0, sizeof(l));
-		random_conv(&r, &l, 6);
-		run_case(d, &r, &l, 1);
-	}
+	for (i = 0; i < n; i++)
+		run_random(d, &r, 1, 6);
 }
 
 /* The memory model's options change only the timing: a narrower bus is
