@@ -361,6 +361,7 @@ module qa_core #(
     // four fills in flight need a ring of 4 * kh rows: a fill never brings
     // more than kh rows, and the three tiles before it may still be live
     wire        dl_deep_ok = {f_kh[3:0], 2'b0} * dl_segw <= 2 * BANK_WORDS;
+    wire [5:0]  dl_ring_rows = dl_deep_ok ? {f_kh[3:0], 2'b0} : {1'b0, f_kh[3:0], 1'b0};
     wire [31:0] klen = k_left >= kch ? kch : k_left;
     // B stays in the lanes across pixel tiles when the block's weights fit
     // the B lanes (one address space) and the reduction takes at most two
@@ -1275,10 +1276,8 @@ module qa_core #(
                     cbuf <= 2'd0;
                     wbuf <= 2'd0;
                     segw <= dl_segw[BANK_AW+1:0];
-                    ring_r <= dl_deep_ok ? {f_kh[13:0], 2'b0} : {f_kh[14:0], 1'b0};
-                    ring_w <= (dl_deep_ok ? {{(BANK_AW-4){1'b0}}, f_kh[3:0], 2'b0} :
-                                            {{(BANK_AW-3){1'b0}}, f_kh[3:0], 1'b0}) *
-                              dl_segw[BANK_AW+1:0];
+                    ring_r <= {10'd0, dl_ring_rows};
+                    ring_w <= {{(BANK_AW-4){1'b0}}, dl_ring_rows} * dl_segw[BANK_AW+1:0];
                     srow_w <= f_sh[3:0] * dl_segw[BANK_AW+1:0];
                     gw_slot <= 16'd0;
                     gw_word <= 0;
