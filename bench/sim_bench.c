@@ -5,7 +5,8 @@
  * own cycle/MAC counters, utilization = MACs / (rows * cols * cycles), the
  * roofline (each tensor through the memory channel once, a full array every
  * cycle), the array bound (the roofline, or the cycles of the layer's MACs
- * tiled onto the rows x cols array if more) and the simulation speed in core cycles per second of host time.
+ * tiled onto the rows x cols array if more) and the simulation speed in core
+ * cycles per second of host time.
  * "ok" means the output matched the ref backend bit for bit.
  *
  *   sim_bench [--device sim[:args]] [--limit N] [--out FILE.json]

@@ -3,8 +3,8 @@
 MAC-weighted utilization (sum MACs / (rows*cols*sum cycles)), the roofline
 (every tensor through the memory model once, rows*cols MACs per cycle): its
 utilization and the fraction of it reached, the same for the array bound
-(roofline, or the layer's MACs tiled onto the array's rows and columns), and the simulation speed (core
-cycles per CPU second)."""
+(roofline, or the layer's MACs tiled onto the array's rows and columns), and
+the simulation speed (core cycles per CPU second)."""
 import json
 import sys
 
