@@ -52,6 +52,8 @@ LIB_A := $(BUILD)/lib/libqaccel.a
 LIB_PC := $(BUILD)/lib/pkgconfig/qaccel.pc
 QACCEL := $(BUILD)/bin/qaccel
 
+# `make` builds everything (the fragments' rules would otherwise come first)
+.DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk))
 
 # ---- library ---------------------------------------------------------------
